@@ -1,0 +1,268 @@
+"""The shape of monitor.yaml and feeds.yaml: every key, its default and its check.
+
+The only module importing pydantic. These frozen models are the single source of the
+defaults; docs/config.md documents every field and tests/test_docs.py keeps them in step.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from monitor import __version__
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20}
+_SIZE_UNITS["gib"] = 2**30
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``90`` or ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``, ``"500ms"`` → timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("expected a duration such as 30s, 20m, 6h or 1d")
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a duration such as 30s, 20m, 6h or 1d")
+    return timedelta(seconds=float(match[1]) * _DURATION_UNITS[match[2]])
+
+
+def parse_size(value: Any) -> int:
+    """``1048576`` or ``"10MB"`` (10**6), ``"512KiB"`` (2**10) → bytes."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError("expected a size such as 500KB or 10MB")
+    match = _SIZE.match(str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a size such as 500KB or 10MB")
+    return int(float(match[1]) * _SIZE_UNITS[(match[2] or "b").lower()])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Size = Annotated[int, BeforeValidator(parse_size), Field(gt=0)]
+Count = Annotated[int, Field(ge=1, le=1024)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class PollSettings(_Model):
+    interval: Duration = timedelta(minutes=30)
+    jitter: Duration = timedelta(minutes=2)
+    max_backoff: Duration = timedelta(hours=6)
+
+    @field_validator("interval")
+    @classmethod
+    def _positive(cls, v: timedelta) -> timedelta:
+        if v < timedelta(minutes=1):
+            raise ValueError("must be at least 1m")
+        return v
+
+
+class FetchSettings(_Model):
+    timeout: Duration = timedelta(seconds=20)
+    max_bytes: Size = 10_000_000
+    feed_max_bytes: Size = 5_000_000
+    concurrency: Count = 16
+    per_host: Count = 2
+    user_agent: str = Field(
+        default=f"cuba-monitor/{__version__} (self-hosted US-Cuba news monitor; +feeds only)",
+        min_length=1,
+    )
+    allow_private_addresses: bool = False
+
+    @field_validator("timeout")
+    @classmethod
+    def _timeout(cls, v: timedelta) -> timedelta:
+        if v <= timedelta(0):
+            raise ValueError("must be positive")
+        return v
+
+
+class ExtractSettings(_Model):
+    workers: Annotated[int, Field(ge=0, le=64)] = 0
+    timeout: Duration = timedelta(seconds=30)
+    max_tasks_per_child: Count = 200
+
+
+class DigestSettings(_Model):
+    time: str = "07:00"
+    timezone: str = "America/New_York"
+    to: tuple[str, ...] = ("reader@example.org",)
+    from_: str = Field(default="monitor@example.org", alias="from")
+    subject: str = "US–Cuba digest {date}"
+    send_empty: bool = False
+    since: Duration = timedelta(days=7)
+    max_items: Count = 200
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        if not _TIME.match(v):
+            raise ValueError(f"{v!r} is not a time of day such as 07:00")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r}") from e
+        return v
+
+    @field_validator("to")
+    @classmethod
+    def _recipients(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for address in v:
+            _check_address(address)
+        return v
+
+    @field_validator("from_")
+    @classmethod
+    def _sender(cls, v: str) -> str:
+        return _check_address(v)
+
+
+def _check_address(address: str) -> str:
+    if "@" not in address or any(c in address for c in "\r\n\t ,;<>"):
+        raise ValueError(f"{address!r} is not an email address")
+    return address
+
+
+class SmtpSettings(_Model):
+    host: str = "localhost"
+    port: Annotated[int, Field(ge=1, le=65535)] = 1025
+    starttls: bool = False
+    ssl: bool = False
+    username: str | None = None
+    password_env: str = "MONITOR_SMTP_PASSWORD"
+    timeout: Duration = timedelta(seconds=30)
+
+
+class EmailSettings(_Model):
+    transport: Literal["file", "smtp"] = "file"
+    directory: str = "data/digests"
+    smtp: SmtpSettings = SmtpSettings()
+
+
+class Settings(_Model):
+    """Everything in monitor.yaml."""
+
+    database: str = "data/monitor.db"
+    poll: PollSettings = PollSettings()
+    fetch: FetchSettings = FetchSettings()
+    extract: ExtractSettings = ExtractSettings()
+    digest: DigestSettings = DigestSettings()
+    email: EmailSettings = EmailSettings()
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+
+
+class FeedModel(_Model):
+    """One item of the ``feeds:`` list in feeds.yaml."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    url: str
+    language: str | None = None
+    interval: Duration | None = None
+    tags: tuple[str, ...] = ()
+    fulltext: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if v != v.strip() or any(c in v for c in "\r\n\t"):
+            raise ValueError("must not start or end with spaces or hold line breaks")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/?#]+[^\s]*$", v, re.IGNORECASE):
+            raise ValueError(f"{v!r} is not an http(s) URL")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str | None) -> str | None:
+        if v is not None and not _LANGUAGE.match(v):
+            raise ValueError(f"{v!r} is not a language code such as en or es")
+        return v
+
+    @field_validator("interval")
+    @classmethod
+    def _interval(cls, v: timedelta | None) -> timedelta | None:
+        if v is not None and v < timedelta(minutes=1):
+            raise ValueError("must be at least 1m")
+        return v
+
+
+class FeedsFile(_Model):
+    """feeds.yaml: items are checked one by one so one bad feed does not hide the rest."""
+
+    feeds: list[Any] = []
+
+
+Loc = tuple[str | int, ...]
+
+
+class Invalid(Exception):
+    """Validation failed; ``errors`` holds (key path, message) pairs users can read."""
+
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(message for _, message in errors))
+
+
+def validate_settings(data: Any) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as e:
+        raise Invalid(_errors_of(e)) from e
+
+
+def validate_feeds_file(data: Any) -> list[Any]:
+    try:
+        return FeedsFile.model_validate(data).feeds
+    except ValidationError as e:
+        raise Invalid(_errors_of(e)) from e
+
+
+def validate_feed(data: Any) -> FeedModel:
+    try:
+        return FeedModel.model_validate(data)
+    except ValidationError as e:
+        raise Invalid(_errors_of(e)) from e
+
+
+def _errors_of(error: ValidationError) -> list[tuple[Loc, str]]:
+    found = []
+    for item in error.errors(include_url=False):
+        loc = tuple(k for k in item["loc"] if not _is_internal(k))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key"
+        found.append((loc, message.removeprefix("Value error, ")))
+    return found
+
+
+def _is_internal(key: str | int) -> bool:
+    # pydantic adds validator names such as "function-before[...]" to locations.
+    return isinstance(key, str) and ("[" in key or key.startswith("function-"))

@@ -1,0 +1,65 @@
+"""Plain text from untrusted HTML fragments (feed titles and summaries).
+
+Feed HTML is hostile input: scripts, styles and comments are dropped with their content,
+entities are decoded, and line breaks survive only where blocks end. Uses the standard
+library's tokenizer, which never raises on malformed markup.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "svg", "head"})
+_BLOCK = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+     "blockquote", "section", "article", "header", "footer", "pre", "hr", "dd", "dt"}
+)  # fmt: skip
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+# C0/C1 controls other than tab and newline; they break terminals and mail headers.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, one paragraph per line."""
+    if "<" not in fragment and "&" not in fragment:
+        return _tidy(fragment)
+    parser = _TextParser()
+    parser.feed(fragment)
+    parser.close()
+    return _tidy("".join(parser.parts))
+
+
+def _tidy(text: str) -> str:
+    text = _CONTROLS.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip()
+
+
+def one_line(text: str) -> str:
+    """Collapse every run of whitespace (CR and LF included) into one space."""
+    return " ".join(_CONTROLS.sub(" ", text).split())

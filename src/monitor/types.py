@@ -1,0 +1,182 @@
+"""Frozen records passed between the stages of the pipeline.
+
+No dicts cross a stage boundary, and no feedparser or trafilatura object leaves the module
+that imports it. Every datetime here is timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+TextSource = Literal["page", "summary", "title"]
+FeedStatus = Literal["ok", "not_modified", "failed"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    """One feed as configured in feeds.yaml."""
+
+    name: str
+    url: str
+    #: ISO 639-1 code given in the config, or None to detect it per article.
+    language: str | None = None
+    #: How often to poll this feed; None means the global ``poll.interval``.
+    interval: timedelta | None = None
+    tags: tuple[str, ...] = ()
+    #: Fetch each article's page and extract its text; False keeps the feed's summary.
+    fulltext: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedState:
+    """What the store remembers about a feed between polls."""
+
+    feed_id: int
+    name: str
+    #: The URL to fetch: the configured one, or where a permanent redirect sent us.
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+    next_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchResult:
+    """The outcome of one successful HTTP exchange (2xx or 304)."""
+
+    #: The URL we asked for.
+    url: str
+    #: The URL that answered, after redirects.
+    final_url: str
+    status: int
+    #: The decoded body; empty on 304.
+    body: bytes = b""
+    content_type: str | None = None
+    content_language: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    #: Set when every redirect on the way was permanent (301/308): the feed's new home.
+    moved_to: str | None = None
+    #: Seconds from Cache-Control max-age, if the server gave one.
+    max_age: float | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """One feed entry, cleaned: plain-text fields, canonical link, UTC date."""
+
+    #: Stable identity: guid, else canonical link, else a hash of title and date.
+    key: str
+    #: Canonical article URL (tracking parameters removed, redirect wrappers unwrapped); "" if none.
+    url: str
+    title: str
+    #: The entry's summary or content with HTML removed.
+    summary: str
+    published: datetime | None = None
+    author: str | None = None
+    #: Publisher named by the entry itself (e.g. Google News ``<source>``), else None.
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedFeed:
+    """A feed document turned into entries."""
+
+    title: str
+    #: The feed's declared language, if any.
+    language: str | None
+    entries: tuple[Entry, ...]
+    #: A recoverable problem the parser noticed (bozo), for the log; None if clean.
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractedPage:
+    """What full-text extraction found on an article page."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """An entry ready to store: the best text we have and where it came from."""
+
+    key: str
+    feed: str
+    url: str
+    title: str
+    summary: str
+    text: str
+    #: Which text we kept: the extracted page, the feed summary, or only the title.
+    text_source: TextSource
+    published: datetime | None
+    fetched_at: datetime
+    author: str | None = None
+    language: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedUpdate:
+    """Everything one poll of one feed changes, written in one transaction.
+
+    Articles and the new conditional-GET validators are stored together, so a crash can
+    never leave an ETag that hides entries we did not store.
+    """
+
+    feed_id: int
+    fetched_at: datetime
+    status: FeedStatus
+    next_due_at: datetime
+    consecutive_failures: int
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    #: New URL after permanent redirects, to fetch from now on; None to keep the old one.
+    moved_to: str | None = None
+    articles: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedOutcome:
+    """How one feed fared in one cycle."""
+
+    feed: str
+    status: FeedStatus
+    new_articles: int = 0
+    hits: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunReport:
+    """The result of one poll cycle; ``as_json`` is the ``monitor poll --json`` contract."""
+
+    outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
+    seconds: float = 0.0
+
+    def count(self, status: FeedStatus) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "feeds": len(self.outcomes),
+            "ok": self.count("ok"),
+            "not_modified": self.count("not_modified"),
+            "failed": self.count("failed"),
+            "new_articles": sum(o.new_articles for o in self.outcomes),
+            "hits": sum(o.hits for o in self.outcomes),
+            "seconds": round(self.seconds, 3),
+            "errors": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
+        }

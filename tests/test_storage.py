@@ -1,0 +1,103 @@
+"""storage: migrations, one row per key, search that ignores accents, atomic updates."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import StorageError
+from monitor.storage import Store
+from monitor.types import Article, Feed, FeedUpdate
+
+NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
+
+
+def _article(key: str, title: str, text: str) -> Article:
+    return Article(
+        key=key, feed="F", url=f"https://x.example/{key}", title=title, summary="", text=text,
+        text_source="page", published=NOW, fetched_at=NOW,
+    )  # fmt: skip
+
+
+def _update(feed_id: int, *articles: Article, etag: str | None = None) -> FeedUpdate:
+    return FeedUpdate(
+        feed_id=feed_id, fetched_at=NOW, status="ok", next_due_at=NOW + timedelta(minutes=30),
+        consecutive_failures=0, etag=etag, articles=articles,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path / "data" / "m.db")
+    yield s  # type: ignore[misc]
+    s.close()
+
+
+def test_open_is_idempotent_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    Store.open(path).close()
+    store = Store.open(path)
+    assert store.rows("PRAGMA journal_mode")[0]["journal_mode"] == "wal"
+    assert store.rows("PRAGMA foreign_keys")[0]["foreign_keys"] == 1
+    names = [r["name"] for r in store.rows("SELECT name FROM _sqlite_migrations")]
+    assert names == sorted(set(names))  # each applied once
+    store.close()
+
+
+def test_articles_are_stored_once_per_key(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    a = _article("url:1", "Embargo", "text")
+    assert list(store.save_feed_update(_update(feed_id, a, a))) == ["url:1"]
+    assert store.save_feed_update(_update(feed_id, replace(a, title="changed"))) == {}
+    assert store.count("articles") == 1
+    assert store.known_keys(["url:1", "url:2"]) == {"url:1"}
+
+
+def test_search_ignores_accents_and_case_and_tracks_updates(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    store.save_feed_update(
+        _update(feed_id, _article("k1", "Díaz-Canel habla", "Sobre el petróleo y el bloqueo."))
+    )
+    for query in ("diaz canel", "PETROLEO", "petróleo bloqueo"):
+        assert [r.title for r in store.search(query)] == ["Díaz-Canel habla"], query
+    assert store.search("petroleo embargo") == []  # every word must occur
+    assert "[petróleo]" in store.search("petroleo")[0].snippet
+    store.db.execute("UPDATE articles SET text = 'nada' WHERE key = 'k1'")
+    assert store.search("petroleo") == []
+
+
+def test_a_feed_update_is_all_or_nothing(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    bad = replace(_article("k2", "t", "x"), text_source="bogus")  # type: ignore[arg-type]
+    with pytest.raises(StorageError):
+        store.save_feed_update(_update(feed_id, _article("k1", "t", "x"), bad, etag='"new"'))
+    assert store.count("articles") == 0
+    assert store.feed_states()[0].etag is None  # the validator did not get ahead of the data
+
+
+def test_a_changed_config_url_starts_the_feed_afresh(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    store.save_feed_update(_update(feed_id, etag='"x"'))
+    state = store.sync_feeds([Feed(name="F", url="https://y.example/rss")], NOW)["F"]
+    assert (state.feed_id, state.url, state.etag) == (feed_id, "https://y.example/rss", None)
+    store.sync_feeds([], NOW)
+    assert store.feed_states() == []  # removed from the config: inactive, articles kept
+
+
+def test_a_second_writer_waits_instead_of_failing(store: Store) -> None:
+    other = sqlite3.connect(store.path, timeout=0, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    releaser.start()
+    started = time.monotonic()
+    store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)
+    releaser.join()
+    other.close()
+    assert time.monotonic() - started >= 0.4
+    assert len(store.feed_states()) == 1
