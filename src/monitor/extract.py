@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
@@ -22,6 +24,8 @@ from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from monitor.errors import ExtractError
 from monitor.types import ExtractedPage
+
+log = logging.getLogger(__name__)
 
 _CONFIG = copy.deepcopy(DEFAULT_CONFIG)
 # Short wire stories are real articles; trafilatura's default (250 chars) drops them.
@@ -58,6 +62,18 @@ def extract_html(html: bytes, url: str) -> ExtractedPage | None:
     )
 
 
+_WARM_UP_PAGE = (
+    b"<html><body><article><h1>Warm-up</h1><p>"
+    + b"El gobierno cubano y Washington intercambian mensajes sobre el combustible. " * 8
+    + b"</p></article></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Load the models and caches a first extraction would (see monitor._preload)."""
+    extract_html(_WARM_UP_PAGE, "https://example.org/warm-up")
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``, or None when there is too little to tell."""
     sample = text[:_LANGUAGE_SAMPLE]
@@ -88,14 +104,21 @@ class ExtractorPool:
     and a fresh pool takes over, so one hostile page never stalls the rest.
     """
 
-    def __init__(self, workers: int, timeout: float, max_tasks_per_child: int = 200) -> None:
+    def __init__(
+        self,
+        workers: int,
+        timeout: float,
+        max_tasks_per_child: int = 200,
+        function: Callable[[bytes, str], ExtractedPage | None] = extract_html,
+    ) -> None:
+        self._function = function
         self._workers = workers or default_workers()
         self._timeout = timeout
         self._max_tasks = max_tasks_per_child
         # forkserver: workers start from a clean process with trafilatura preloaded, not
         # from a fork of this one (which holds the event loop and resolver threads).
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["monitor.extract"])
+        self._context.set_forkserver_preload(["monitor._preload"])
         self._pool = self._new_pool()
         self._slots: asyncio.Semaphore | None = None
 
@@ -109,7 +132,15 @@ class ExtractorPool:
         )
 
     async def __aenter__(self) -> ExtractorPool:
+        # Start the forkserver and the workers now, off the event loop: the first start
+        # loads and warms the extractor (~1.5 s), which would otherwise stall the first
+        # cycle's fetching.
+        await asyncio.to_thread(self._start_workers)
         return self
+
+    def _start_workers(self) -> None:
+        pids = {f.result() for f in [self._pool.submit(os.getpid) for _ in range(self._workers)]}
+        log.debug("extraction workers started: %s", sorted(pids))
 
     async def __aexit__(self, *exc: object) -> None:
         self.close()
@@ -120,7 +151,8 @@ class ExtractorPool:
     async def extract(self, html: bytes, url: str) -> ExtractedPage | None:
         """Extract one page; raises ExtractError on a crash or a passed deadline."""
         if self._slots is None:
-            self._slots = asyncio.Semaphore(self._workers)
+            # One queued page per worker, so a worker never waits for the event loop.
+            self._slots = asyncio.Semaphore(self._workers * 2)
         async with self._slots:
             for _attempt in range(2):
                 pool = self._pool
@@ -133,7 +165,7 @@ class ExtractorPool:
             raise ExtractError(f"{url}: extraction worker crashed")
 
     async def _run(self, pool: ProcessPoolExecutor, html: bytes, url: str) -> ExtractedPage | None:
-        future = asyncio.get_running_loop().run_in_executor(pool, extract_html, html, url)
+        future = asyncio.get_running_loop().run_in_executor(pool, self._function, html, url)
         try:
             return await asyncio.wait_for(future, self._timeout)
         except TimeoutError as e:

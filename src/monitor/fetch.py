@@ -1,8 +1,8 @@
 """HTTP for feeds and article pages: polite, capped, and never hanging.
 
-The only module importing httpx (and httpcore). Two long-lived clients share the limits:
-one for feeds (configured by the user, so any address goes) and one for article pages
-(URLs from feed content, so untrusted: only public addresses unless allowed).
+The only module importing httpx (and aiohttp, its transport here). Two long-lived clients
+share the limits: one for feeds (configured by the user, so any address goes) and one for
+article pages (URLs from feed content, so untrusted: only public addresses unless allowed).
 
 What every request gets:
 - a total deadline (httpx timeouts are per read, so a server dripping bytes would hold a
@@ -20,13 +20,16 @@ import email.utils
 import ipaddress
 import re
 import socket
-from collections.abc import AsyncIterator, Iterable
+import ssl
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-import httpcore
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from monitor.config.schema import FetchSettings
 from monitor.errors import (
@@ -49,6 +52,7 @@ _FEED_ACCEPT = (
 )
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
 
@@ -60,8 +64,9 @@ class Fetcher:
         self._deadline = settings.timeout.total_seconds()
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._hosts = _HostLimiter(settings.per_host)
-        self._feeds = _client(settings, public_only=False)
-        self._pages = _client(settings, public_only=not settings.allow_private_addresses)
+        context = httpx.create_ssl_context()
+        self._feeds = _client(settings, context, public_only=False)
+        self._pages = _client(settings, context, public_only=not settings.allow_private_addresses)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -105,21 +110,38 @@ class Fetcher:
                 raise FetchTimeout(url, f"no complete answer within {self._deadline:g}s") from e
             except AddressNotAllowed as e:
                 raise AddressNotAllowed(url, str(e)) from e
-            except httpx.HTTPError as e:
+            except (httpx.HTTPError, aiohttp.ClientError) as e:
                 raise _translate(url, e) from e
 
 
 async def _exchange(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
 ) -> FetchResult:
-    async with client.stream("GET", url, headers=headers) as response:
-        status = response.status_code
-        if status == 304:
-            return _result(url, response, b"")
-        if not 200 <= status < 300:
-            raise HTTPStatusError(url, status, _retry_after(response, status))
-        body = await _read_capped(url, response, cap)
-        return _result(url, response, body)
+    """GET ``url``, following at most MAX_REDIRECTS redirects to http(s) URLs."""
+    current, permanent = url, True
+    for _hop in range(MAX_REDIRECTS + 1):
+        async with client.stream("GET", current, headers=headers) as response:
+            status = response.status_code
+            location = response.headers.get("location")
+            if status in _REDIRECTS and location:
+                permanent = permanent and status in (301, 308)
+                current = _redirect_target(url, current, location)
+                continue
+            if status == 304:
+                return _result(url, response, b"", None)
+            if not 200 <= status < 300:
+                raise HTTPStatusError(url, status, _retry_after(response, status))
+            body = await _read_capped(url, response, cap)
+            moved = current if permanent and current != url else None
+            return _result(url, response, body, moved)
+    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _redirect_target(url: str, current: str, location: str) -> str:
+    target = urljoin(current, location.strip())
+    if urlsplit(target).scheme.lower() not in ("http", "https"):
+        raise AddressNotAllowed(url, f"redirected to a non-http(s) URL: {target[:200]}")
+    return target
 
 
 async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
@@ -136,7 +158,7 @@ async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _result(url: str, response: httpx.Response, body: bytes) -> FetchResult:
+def _result(url: str, response: httpx.Response, body: bytes, moved: str | None) -> FetchResult:
     h = response.headers
     return FetchResult(
         url=url,
@@ -147,16 +169,9 @@ def _result(url: str, response: httpx.Response, body: bytes) -> FetchResult:
         content_language=h.get("content-language"),
         etag=h.get("etag"),
         last_modified=h.get("last-modified"),
-        moved_to=_moved_to(response),
+        moved_to=moved,
         max_age=_max_age(h.get("cache-control", "")),
     )
-
-
-def _moved_to(response: httpx.Response) -> str | None:
-    hops = response.history
-    if hops and all(r.status_code in (301, 308) for r in hops):
-        return str(response.url)
-    return None
 
 
 def _max_age(cache_control: str) -> float | None:
@@ -180,99 +195,62 @@ def _retry_after(response: httpx.Response, status: int) -> float | None:
     return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
-def _translate(url: str, e: httpx.HTTPError) -> FetchError:
-    """httpx's exceptions → ours, with a message that fits on one line."""
-    if isinstance(e, httpx.TimeoutException):
-        return FetchTimeout(url, f"timed out ({type(e).__name__})")
-    if isinstance(e, httpx.TooManyRedirects):
-        return FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError:
+    """httpx's and aiohttp's exceptions → ours, with a message that fits on one line."""
+    cause = e.__cause__ if isinstance(e.__cause__, aiohttp.ClientError) else e
+    detail = one_line(str(cause)) or type(cause).__name__
+    if isinstance(cause, aiohttp.ServerTimeoutError) or (
+        isinstance(e, httpx.TimeoutException) and cause is e
+    ):
+        return FetchTimeout(url, f"timed out: {detail}"[:300])
     if isinstance(e, httpx.UnsupportedProtocol):
         return AddressNotAllowed(url, "only http and https URLs are fetched")
     if isinstance(e, httpx.DecodingError):
         return FetchError(url, "body could not be decoded (bad compression)")
-    detail = one_line(str(e)) or type(e).__name__
-    return FetchError(url, f"{type(e).__name__}: {detail}"[:300])
+    return FetchError(url, f"{type(cause).__name__}: {detail}"[:300])
 
 
-def _client(settings: FetchSettings, *, public_only: bool) -> httpx.AsyncClient:
-    per_phase = settings.timeout.total_seconds()
-    limits = httpx.Limits(
-        max_connections=settings.concurrency,
-        max_keepalive_connections=settings.concurrency,
-        keepalive_expiry=30.0,
-    )
-    # Proxies from the environment are not used: they would carry page requests past the
-    # public-address check below.
-    transport = httpx.AsyncHTTPTransport(limits=limits, retries=1, trust_env=False)
-    if public_only:
-        _guard(transport, limits)
+def _client(
+    settings: FetchSettings, ssl_context: ssl.SSLContext, *, public_only: bool
+) -> httpx.AsyncClient:
+    # aiohttp under httpx: the same API for half the CPU per request of httpx's own
+    # transport at high concurrency (encode/httpx#3215; docs/performance.md has our figures).
+    def session() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=settings.concurrency,
+            keepalive_timeout=30.0,
+            ssl=ssl_context,
+            ttl_dns_cache=300,
+            socket_factory=_public_socket if public_only else None,
+        )
+        # Proxies from the environment are not used: they would carry page requests past
+        # the public-address check.
+        return aiohttp.ClientSession(connector=connector, trust_env=False)
+
     return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(per_phase),
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
+        transport=AiohttpTransport(client=session, verify=ssl_context, trust_env=False),
+        timeout=httpx.Timeout(settings.timeout.total_seconds()),
+        # Redirects are followed in _exchange, one fresh request per hop.
+        follow_redirects=False,
         headers={"User-Agent": settings.user_agent},
         trust_env=False,
     )
 
 
-def _guard(transport: httpx.AsyncHTTPTransport, limits: httpx.Limits) -> None:
-    # The check must sit where the socket is opened: checking the name before the request
-    # would miss redirects and DNS answers that change between check and connect.
-    old = transport._pool
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=old._ssl_context,
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        retries=1,
-        network_backend=_PublicOnlyBackend(),
-    )
+def _public_socket(addr_info: tuple[Any, ...]) -> socket.socket:
+    """Open a socket only towards a public address.
 
-
-class _PublicOnlyBackend(httpcore.AsyncNetworkBackend):
-    """Connects only to globally routable addresses, to the very address it checked."""
-
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        address = await _public_address(host, port)
-        return await self._inner.connect_tcp(
-            address, port, timeout=timeout, local_address=local_address,
-            socket_options=socket_options,
-        )  # fmt: skip
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Any = None
-    ) -> httpcore.AsyncNetworkStream:
-        raise AddressNotAllowed(path, "unix sockets are not fetched")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-async def _public_address(host: str, port: int) -> str:
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as e:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {e}") from e
-    addresses = [str(info[4][0]) for info in infos]
-    # Refuse if any answer is private: a name that resolves to both is not trustworthy.
-    for address in addresses:
-        if not _is_public(address):
-            raise AddressNotAllowed(
-                host, f"{host} resolves to non-public address {address}; refused "
-                "(set fetch.allow_private_addresses to allow)",
-            )  # fmt: skip
-    return addresses[0]
+    The check sits where the socket is opened, after name resolution, so it covers every
+    redirect hop, IP literals, and DNS answers that change between a check and a connect.
+    """
+    family, kind, proto, _, address = addr_info
+    if not _is_public(str(address[0])):
+        raise AddressNotAllowed(
+            str(address[0]),
+            f"refused to connect to non-public address {address[0]} "
+            "(set fetch.allow_private_addresses to allow)",
+        )
+    return socket.socket(family=family, type=kind, proto=proto)
 
 
 def _is_public(address: str) -> bool:

@@ -44,6 +44,10 @@ from monitor.urls import host_of
 
 log = logging.getLogger(__name__)
 
+#: Pages fetched or being fetched, per extraction worker, before extraction: enough to
+#: keep the workers busy through fetch latency, few enough to bound the memory they hold.
+PAGES_PER_WORKER = 8
+
 Clock = Callable[[], datetime]
 Progress = Callable[[FeedOutcome], None]
 
@@ -62,6 +66,7 @@ class Poller:
     extractor: ExtractorPool
     clock: Clock = utc_now
     rng: random.Random = field(default_factory=random.Random)
+    _backlog: asyncio.Semaphore | None = field(default=None, init=False)
 
     async def run(
         self, feeds: Sequence[Feed] | None = None, progress: Progress | None = None
@@ -143,12 +148,15 @@ class Poller:
         )
 
     async def _page(self, entry: Entry) -> ExtractedPage | None:
-        try:
-            result = await self.fetcher.fetch_page(entry.url)
-            return await self.extractor.extract(result.body, result.final_url)
-        except (FeedError, ExtractError) as e:
-            log.info("page %s: using the feed summary: %s", entry.url, e)
-            return None
+        if self._backlog is None:
+            self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
+        async with self._backlog:
+            try:
+                result = await self.fetcher.fetch_page(entry.url)
+                return await self.extractor.extract(result.body, result.final_url)
+            except (FeedError, ExtractError) as e:
+                log.info("page %s: using the feed summary: %s", entry.url, e)
+                return None
 
     def _next_ok(self, feed: Feed, max_age: float | None) -> datetime:
         poll = self.config.settings.poll

@@ -78,7 +78,7 @@ class FetchSettings(_Model):
     timeout: Duration = timedelta(seconds=20)
     max_bytes: Size = 10_000_000
     feed_max_bytes: Size = 5_000_000
-    concurrency: Count = 16
+    concurrency: Count = 64
     per_host: Count = 2
     user_agent: str = Field(
         default=f"cuba-monitor/{__version__} (self-hosted US-Cuba news monitor; +feeds only)",

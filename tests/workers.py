@@ -1,0 +1,18 @@
+"""Stand-ins for the extraction function, run inside real worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from monitor.types import ExtractedPage
+
+
+def misbehave(html: bytes, url: str) -> ExtractedPage | None:
+    if html == b"hang":
+        time.sleep(60)
+    if html == b"crash":
+        os._exit(1)
+    if html == b"raise":
+        raise ValueError("bad markup")
+    return ExtractedPage(text=html.decode(), title=str(os.getpid()))
