@@ -1,7 +1,8 @@
 """One poll cycle, the shape of the whole monitor::
 
     store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_keys
-        | fetch.fetch_page | extract (worker processes) | match | store.save_feed_update
+        | fetch.fetch_page | extract (worker processes) | match.Matcher.match
+        | store.save_feed_update
 
 Feeds are fetched concurrently and each feed's new articles go to the extraction workers as
 soon as its feed arrives, so extraction overlaps the fetching of the other feeds. All
@@ -26,6 +27,7 @@ from monitor.config import Config
 from monitor.errors import ExtractError, FeedError, HTTPStatusError
 from monitor.extract import ExtractorPool, detect_language
 from monitor.fetch import Fetcher
+from monitor.match import Matcher
 from monitor.parse import parse_feed
 from monitor.storage import Store
 from monitor.types import (
@@ -36,6 +38,7 @@ from monitor.types import (
     FeedOutcome,
     FeedState,
     FeedUpdate,
+    Hit,
     ParsedFeed,
     RunReport,
     TextSource,
@@ -64,6 +67,7 @@ class Poller:
     store: Store
     fetcher: Fetcher
     extractor: ExtractorPool
+    matcher: Matcher | None = None
     clock: Clock = utc_now
     rng: random.Random = field(default_factory=random.Random)
     _backlog: asyncio.Semaphore | None = field(default=None, init=False)
@@ -106,6 +110,7 @@ class Poller:
         known = self.store.known_keys(e.key for e in parsed.entries)
         new = [e for e in parsed.entries if e.key not in known]
         articles = await asyncio.gather(*(self._article(feed, parsed, e) for e in new))
+        hits = self._match(articles)
         inserted = self.store.save_feed_update(
             FeedUpdate(
                 feed_id=state.feed_id,
@@ -117,10 +122,23 @@ class Poller:
                 last_modified=result.last_modified,
                 moved_to=result.moved_to,
                 articles=tuple(articles),
+                hits=hits,
             )
         )
-        log.info("feed %s: ok, %d new", feed.name, len(inserted))
-        return FeedOutcome(feed=feed.name, status="ok", new_articles=len(inserted))
+        stored_hits = sum(1 for key, _ in hits if key in inserted)
+        log.info("feed %s: ok, %d new, %d hits", feed.name, len(inserted), stored_hits)
+        return FeedOutcome(
+            feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits
+        )
+
+    def _match(self, articles: Sequence[Article]) -> tuple[tuple[str, Hit], ...]:
+        if self.matcher is None:
+            return ()
+        return tuple(
+            (article.key, hit)
+            for article in articles
+            for hit in self.matcher.match(article.title, article.text)
+        )
 
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
         page = await self._page(entry) if feed.fulltext and entry.url else None
@@ -240,7 +258,8 @@ async def poll(
                 settings.extract.max_tasks_per_child,
             ) as extractor,
         ):
-            poller = Poller(config, store, fetcher, extractor, clock=clock)
+            matcher = Matcher(config.watchlists, config.shared_exclusions)
+            poller = Poller(config, store, fetcher, extractor, matcher, clock=clock)
             return await poller.run(feeds, progress)
     finally:
         store.close()

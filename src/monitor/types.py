@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 TextSource = Literal["page", "summary", "title"]
+Field = Literal["title", "body"]
 FeedStatus = Literal["ok", "not_modified", "failed"]
 
 
@@ -128,6 +129,57 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Snippet:
+    """The sentence that best shows why a text matched, with the matched words marked."""
+
+    text: str
+    #: ``(start, end)`` offsets in ``text`` of each matched word or phrase, in order.
+    marks: tuple[tuple[int, int], ...] = ()
+
+    def marked(self, before: str = "[", after: str = "]") -> str:
+        """The text with each mark wrapped, e.g. ``"[Cuba] says"``."""
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.text[last:start], before, self.text[start:end], after]
+            last = end
+        return "".join([*out, self.text[last:]])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermHit:
+    """One term of a watchlist found in one field of a text."""
+
+    term: str
+    group: str
+    #: The alias, as written in the watchlist, that matched first.
+    alias: str
+    field: Field
+    #: Character offset of the first mention in the field.
+    position: int
+    #: Mentions of the term in this field (voided ones excluded).
+    count: int
+    #: What this term in this field added to the score.
+    score: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit:
+    """Why one text is on one watchlist."""
+
+    watchlist: str
+    score: float
+    terms: tuple[TermHit, ...]
+    snippet: Snippet
+    tags: tuple[str, ...] = ()
+
+    @property
+    def term_names(self) -> tuple[str, ...]:
+        """Distinct matched terms, highest contribution first."""
+        ranked = sorted(self.terms, key=lambda t: -t.score)
+        return tuple(dict.fromkeys(t.term for t in ranked))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedUpdate:
     """Everything one poll of one feed changes, written in one transaction.
 
@@ -146,6 +198,8 @@ class FeedUpdate:
     #: New URL after permanent redirects, to fetch from now on; None to keep the old one.
     moved_to: str | None = None
     articles: tuple[Article, ...] = ()
+    #: Hits of each article, by article key.
+    hits: tuple[tuple[str, Hit], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

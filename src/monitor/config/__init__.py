@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import schema, yamlfile
+from monitor.config.paths import key_path
 from monitor.config.schema import Settings
+from monitor.config.watchlists import load_watchlists
 from monitor.errors import ConfigError, Problem
+from monitor.rules import Exclusion, Watchlist
 from monitor.types import Feed
 
 __all__ = ["Config", "Settings", "load_config", "resolve_config_dir"]
@@ -32,11 +35,17 @@ class Config:
     database: Path
     #: Where the file transport writes digests.
     digest_directory: Path
+    watchlists: tuple[Watchlist, ...] = ()
+    #: Exclusions from watchlists/_common.yaml, which apply to every watchlist.
+    shared_exclusions: tuple[Exclusion, ...] = ()
     #: Things wrong with individual feeds or watchlists, which were left out.
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
     def feed(self, name: str) -> Feed | None:
         return next((f for f in self.feeds if f.name == name), None)
+
+    def watchlist(self, name: str) -> Watchlist | None:
+        return next((w for w in self.watchlists if w.name == name), None)
 
 
 def resolve_config_dir(option: str | None) -> Path:
@@ -50,6 +59,7 @@ def load_config(directory: Path, database: str | None = None) -> Config:
         raise ConfigError([Problem(str(directory), None, "", "config directory not found")])
     settings = load_settings(directory / "monitor.yaml")
     feeds, problems = load_feeds(directory / "feeds.yaml")
+    lists = load_watchlists(directory / "watchlists")
     base = directory.resolve().parent
     db = Path(database) if database else _resolve(base, settings.database)
     return Config(
@@ -58,7 +68,9 @@ def load_config(directory: Path, database: str | None = None) -> Config:
         feeds=feeds,
         database=db,
         digest_directory=_resolve(base, settings.email.directory),
-        problems=tuple(problems),
+        watchlists=lists.watchlists,
+        shared_exclusions=lists.shared_exclusions,
+        problems=(*problems, *lists.problems),
     )
 
 
@@ -130,11 +142,3 @@ def _problems(
         Problem(display, locator.line((*prefix, *loc)), key_path((*prefix, *loc)), message)
         for loc, message in error.errors
     ]
-
-
-def key_path(loc: Sequence[str | int]) -> str:
-    """("feeds", 3, "url") → "feeds[3].url"."""
-    out = ""
-    for key in loc:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else key)
-    return out

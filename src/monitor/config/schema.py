@@ -12,12 +12,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from monitor import __version__
@@ -212,6 +214,143 @@ class FeedModel(_Model):
         if v is not None and v < timedelta(minutes=1):
             raise ValueError("must be at least 1m")
         return v
+
+
+_WILDCARD_MIDDLE = re.compile(r"\*(?!$)")
+
+
+def _check_pattern(value: str) -> str:
+    """A term, alias or exclusion: words, optionally ending in * (prefix match)."""
+    if not value.strip():
+        raise ValueError("empty term")
+    if _WILDCARD_MIDDLE.search(value):
+        raise ValueError(f"{value!r}: * may only end a term (prefix match)")
+    if not any(c.isalnum() for c in value):
+        raise ValueError(f"{value!r} has no letters or digits to match")
+    if value.endswith("*") and not value[:-1].strip()[-1:].isalnum():
+        raise ValueError(f"{value!r}: * must follow a letter or digit")
+    return value.strip()
+
+
+def _wrap(key: str) -> Any:
+    """Let a bare string stand for a mapping with one key: "Cuba" → {term: Cuba}."""
+
+    def wrap(value: Any) -> Any:
+        return {key: value} if isinstance(value, str) else value
+
+    return BeforeValidator(wrap)
+
+
+Pattern = Annotated[str, AfterValidator(_check_pattern)]
+Case = Literal["sensitive", "insensitive"]
+FieldName = Literal["title", "body"]
+Weight = Annotated[float, Field(gt=0, le=100)]
+
+
+class TermModel(_Model):
+    term: Pattern
+    aliases: list[Pattern] = []
+    weight: Weight | None = None
+    case: Case | None = None
+    fields: list[FieldName] | None = None
+
+
+class GroupModel(_Model):
+    terms: Annotated[list[Annotated[TermModel, _wrap("term")]], Field(min_length=1)]
+    weight: Weight = 1.0
+    case: Case = "insensitive"
+    fields: list[FieldName] = ["title", "body"]
+
+
+def _group_list(value: Any) -> Any:
+    return {"terms": value} if isinstance(value, list) else value
+
+
+class RuleModel(_Model):
+    """One node of a rule: a group reference, or all / any / none of other nodes."""
+
+    group: str | None = None
+    min_score: Annotated[float, Field(ge=0)] = 0.0
+    all: list[Annotated[RuleModel, _wrap("group")]] | None = None
+    any: list[Annotated[RuleModel, _wrap("group")]] | None = None
+    none: list[Annotated[RuleModel, _wrap("group")]] | None = None
+    within: str | int | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> RuleModel:
+        kinds = [k for k in ("group", "all", "any", "none") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("a rule is one of: a group name, all: [...], any: [...], none: [...]")
+        if self.within is not None and kinds != ["all"]:
+            raise ValueError("within: goes with all: [...]")
+        if self.min_score and kinds != ["group"]:
+            raise ValueError("min_score: goes with group:")
+        return self
+
+
+class ExclusionModel(_Model):
+    phrase: Pattern
+    case: Case = "insensitive"
+    scope: Literal["mention", "document"] = "mention"
+    groups: list[str] = []
+
+
+class ExampleModel(_Model):
+    title: str
+    text: str = ""
+
+
+Example = Annotated[ExampleModel, _wrap("title")]
+
+
+class ExamplesModel(_Model):
+    match: list[Example] = []
+    no_match: list[Example] = []
+
+
+class ScoringModel(_Model):
+    title: Annotated[float, Field(ge=0)] = 3.0
+    body: Annotated[float, Field(ge=0)] = 1.0
+    max_repeats: Count = 3
+
+
+Groups = dict[str, Annotated[GroupModel, BeforeValidator(_group_list)]]
+Exclusions = list[Annotated[ExclusionModel, _wrap("phrase")]]
+
+
+class WatchlistModel(_Model):
+    """One config/watchlists/NAME.yaml."""
+
+    title: str | None = None
+    description: str = ""
+    tags: list[str] = []
+    min_score: Annotated[float, Field(ge=0)] = 1.0
+    scoring: ScoringModel = ScoringModel()
+    groups: Groups = {}
+    match: Annotated[RuleModel, _wrap("group")]
+    exclude: Exclusions = []
+    examples: ExamplesModel = ExamplesModel()
+
+
+class CommonModel(_Model):
+    """config/watchlists/_common.yaml: groups any watchlist may use, exclusions for all."""
+
+    groups: Groups = {}
+    exclude: Exclusions = []
+
+
+def validate_watchlist(data: Any) -> WatchlistModel:
+    try:
+        return WatchlistModel.model_validate(data)
+    except ValidationError as e:
+        raise Invalid(_errors_of(e)) from e
+
+
+def validate_common(data: Any) -> CommonModel:
+    try:
+        return CommonModel.model_validate(data)
+    except ValidationError as e:
+        raise Invalid(_errors_of(e)) from e
 
 
 class FeedsFile(_Model):

@@ -31,6 +31,8 @@ class Locator:
         """Line of the deepest node of ``path`` that exists (1 if the path is empty)."""
         node, line = self.root, 1
         for key in path:
+            if isinstance(node, CommentedSeq) and isinstance(key, str):
+                continue  # a key the schema adds to a short form ("terms" of a bare list)
             found = _child_line(node, key)
             if found is None:
                 break

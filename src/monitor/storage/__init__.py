@@ -12,26 +12,19 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from monitor.errors import StorageError
+from monitor.storage.hits import INSERT_HIT, HitQueries, hit_params
 from monitor.storage.schema import migrations
+from monitor.storage.times import from_iso, iso
 from monitor.types import Article, Feed, FeedState, FeedUpdate
 
 BUSY_TIMEOUT = 30.0
-
-
-def iso(value: datetime | None) -> str | None:
-    """UTC ISO 8601 text that sorts in time order."""
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
-
-
-def from_iso(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +55,7 @@ class SearchResult:
     snippet: str
 
 
-class Store:
+class Store(HitQueries):
     """The monitor's database. Not thread-safe: one Store per thread."""
 
     def __init__(self, db: Database, path: Path) -> None:
@@ -168,6 +161,9 @@ class Store:
         """
         with self.write() as db:
             inserted = self._insert_articles(db, update.feed_id, update.articles)
+            for key, hit in update.hits:
+                if key in inserted:
+                    db.execute(INSERT_HIT, hit_params(inserted[key], hit, update.fetched_at))
             db.execute(_UPDATE_FEED, _feed_params(update, bool(inserted)))
         return inserted
 
@@ -250,7 +246,8 @@ WHERE id = :feed_id
 _FEED_HEALTH = """
 SELECT f.*,
     (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS items,
-    0 AS hits
+    (SELECT count(*) FROM hits h JOIN articles a ON a.id = h.article_id
+        WHERE a.feed_id = f.id) AS hits
 FROM feeds f WHERE f.active = 1 ORDER BY f.id
 """
 

@@ -61,3 +61,49 @@ def m001_feeds_and_articles(db: Database) -> None:
     db["articles"].enable_fts(  # type: ignore[union-attr]
         ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
     )
+
+
+@migrations()
+def m002_hits(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE hits (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            watchlist TEXT NOT NULL,          -- the watchlist file's stem
+            score REAL NOT NULL,
+            terms TEXT NOT NULL,              -- JSON: one object per term and field
+            snippet TEXT NOT NULL,            -- the best sentence, plain text
+            marks TEXT NOT NULL,              -- JSON: [[start, end], ...] into snippet
+            tags TEXT NOT NULL DEFAULT '[]',  -- JSON: the watchlist's tags when matched
+            matched_at TEXT NOT NULL,         -- UTC ISO 8601
+            UNIQUE (article_id, watchlist)
+        )
+        """
+    )
+    db.execute("CREATE INDEX hits_matched_at ON hits(matched_at)")
+    db.execute("CREATE INDEX hits_watchlist ON hits(watchlist)")
+
+
+@migrations()
+def m003_digests(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,         -- when it was built, UTC ISO 8601
+            sent_at TEXT,                     -- null until delivered
+            date TEXT NOT NULL,               -- the digest's local date (YYYY-MM-DD)
+            subject TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            transport TEXT NOT NULL,          -- file | smtp
+            items INTEGER NOT NULL,           -- stories in it
+            hits INTEGER NOT NULL,            -- hits tied to it
+            location TEXT                     -- the file written, or the SMTP server
+        )
+        """
+    )
+    # Null until the hit is delivered in a digest; set in the same transaction that
+    # records the digest as sent.
+    db.execute("ALTER TABLE hits ADD COLUMN digest_id INTEGER REFERENCES digests(id)")
+    db.execute("CREATE INDEX hits_digest ON hits(digest_id)")

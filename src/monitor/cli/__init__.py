@@ -1,0 +1,61 @@
+"""The ``monitor`` command: thin click commands over the library.
+
+Exit status: 0 ok, 1 user error (bad config, bad input; one line per problem, no
+traceback), 2 usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from monitor import __version__
+from monitor.cli.base import Context, fail
+from monitor.cli.polling import check, poll, search, status
+from monitor.cli.watching import explain, hits, match, rematch
+from monitor.errors import MonitorError
+
+
+class Group(click.Group):
+    """Turns MonitorError into one line per problem on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MonitorError as e:
+            fail(str(e).replace("\n", "\nmonitor: "))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_dir", metavar="DIR",
+    help="Config directory (default: $MONITOR_CONFIG, else ./config).",
+)  # fmt: skip
+@click.option(
+    "--db", metavar="PATH", help="Database file; overrides monitor.yaml (also $MONITOR_DB)."
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="monitor")
+@click.pass_context
+def cli(
+    ctx: click.Context, config_dir: str | None, db: str | None, verbose: int, quiet: bool
+) -> None:
+    """Watch US–Cuba news: poll feeds, match watchlists, send a daily digest."""
+    levels = [logging.WARNING, logging.INFO, logging.DEBUG]
+    level = logging.ERROR if quiet else levels[min(verbose, 2)]
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    ctx.obj = Context(config_dir, db)
+
+
+for command in (poll, status, search, check, hits, match, explain, rematch):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="monitor")

@@ -1,0 +1,91 @@
+"""What every command shares: the context object, errors, and output helpers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
+
+import click
+
+from monitor.config import Config, load_config, resolve_config_dir
+from monitor.config.schema import parse_duration
+from monitor.match import Matcher
+from monitor.storage import Store
+
+
+class Context:
+    """Where config and database are; loads each once."""
+
+    def __init__(self, config_dir: str | None, db: str | None) -> None:
+        self.config_dir = resolve_config_dir(config_dir)
+        self.db = db or os.environ.get("MONITOR_DB") or None
+        self._config: Config | None = None
+
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_dir, self.db)
+        return self._config
+
+    def matcher(self) -> Matcher:
+        config = self.config()
+        return Matcher(config.watchlists, config.shared_exclusions)
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        store = Store.open(self.config().database)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"monitor: {message}", err=True)
+    sys.exit(1)
+
+
+def report_problems(config: Config) -> bool:
+    """Print each config problem as file:line: message; True if there were any."""
+    for problem in config.problems:
+        click.echo(f"monitor: {problem}", err=True)
+    return bool(config.problems)
+
+
+def duration(value: str | None, option: str) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from e
+
+
+def json_value(value: Any) -> Any:
+    """Datetimes as ISO 8601 UTC with a Z; everything else as is."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return value
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    return "never" if when is None else f"{span((now - when).total_seconds())} ago"
+
+
+def until(when: datetime | None, now: datetime) -> str:
+    if when is None or when <= now:
+        return "now"
+    return f"in {span((when - now).total_seconds())}"
+
+
+def span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"

@@ -1,0 +1,176 @@
+"""Commands about watchlists and hits: hits, match, explain, rematch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
+
+import click
+
+from monitor.cli.base import Context, duration, fail, json_value, pass_context
+from monitor.match import Evaluation, Matcher
+from monitor.rematch import rematch as run_rematch
+from monitor.storage.hits import StoredHit
+from monitor.types import Hit
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "watchlist": hit.watchlist,
+        "score": hit.score,
+        "terms": list(hit.term_names),
+        "snippet": hit.snippet.marked(),
+    }
+
+
+def stored_hit_json(s: StoredHit) -> dict[str, Any]:
+    return {
+        "article_id": s.article_id,
+        "url": s.url,
+        "title": s.title,
+        "source": s.source,
+        "published": json_value(s.published),
+        **hit_json(s.hit),
+    }
+
+
+@click.command()
+@click.option(
+    "--since", default="24h", show_default=True, help="Articles first seen this recently."
+)
+@click.option("--watchlist", metavar="NAME", help="Only this watchlist's hits.")
+@click.option("--limit", type=int, help="At most this many hits.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit per line.")
+@pass_context
+def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_json: bool) -> None:
+    """Recent hits, newest first, with the terms and sentence that made each."""
+    window = duration(since, "--since") or timedelta(days=1)
+    if watchlist and obj.config().watchlist(watchlist) is None:
+        fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
+    with obj.store() as store:
+        found = store.hits(since=datetime.now(UTC) - window, watchlist=watchlist, limit=limit)
+    for s in found:
+        if as_json:
+            click.echo(json.dumps(stored_hit_json(s), ensure_ascii=False))
+            continue
+        when = (s.published or s.fetched_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{s.hit.score:>6g}  {s.hit.watchlist:<22} {when}  {s.source}: {s.title}")
+        click.echo(f"        why: {', '.join(s.hit.term_names)}")
+        click.echo(f"        {s.hit.snippet.marked()}")
+        click.echo(f"        {s.url}")
+    if not found and not as_json:
+        click.echo(f"no hits in the last {since}", err=True)
+
+
+@click.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
+@pass_context
+def match(obj: Context, source: str, as_json: bool) -> None:
+    """Match JSONL documents against the watchlists; stores nothing."""
+    matcher = obj.matcher()
+    name = "stdin" if source == "-" else source
+    try:
+        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    except OSError as e:
+        fail(f"cannot read {source}: {e.strerror}")
+    with stream:
+        errors = _match_lines(matcher, stream, name, as_json)
+    if errors:
+        sys.exit(1)
+
+
+def _match_lines(matcher: Matcher, stream: TextIO, name: str, as_json: bool) -> int:
+    errors = 0
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            document = _document(line)
+        except ValueError as e:
+            click.echo(f"monitor: {name}:{number}: {e}", err=True)
+            errors += 1
+            continue
+        found = matcher.match(document["title"], document["text"])
+        if as_json:
+            record = {"id": document["id"], "hits": [hit_json(h) for h in found]}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            verdict = ", ".join(f"{h.watchlist} ({h.score:g})" for h in found) or "no match"
+            click.echo(f"{document['id']}: {verdict}")
+    return errors
+
+
+def _document(line: str) -> dict[str, Any]:
+    try:
+        document = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not JSON: {e.msg} at column {e.colno}") from e
+    if not isinstance(document, dict):
+        raise ValueError("expected a JSON object")
+    if "id" not in document:
+        raise ValueError('missing "id"')
+    for key in ("title", "text"):
+        if not isinstance(document.get(key, ""), str):
+            raise ValueError(f'"{key}" must be a string')
+    return {
+        "id": document["id"],
+        "title": document.get("title", ""),
+        "text": document.get("text", ""),
+    }
+
+
+@click.command()
+@click.argument("ref", metavar="ARTICLE_ID|URL")
+@pass_context
+def explain(obj: Context, ref: str) -> None:
+    """Why a stored article matched each watchlist, or did not."""
+    with obj.store() as store:
+        article = store.article(ref)
+    if article is None:
+        fail(f"no stored article with id or URL {ref!r}")
+    click.echo(f"article {article.article_id}: {article.title}")
+    click.echo(f"  {article.url} ({article.feed}; text from the {article.text_source})")
+    for evaluation in obj.matcher().evaluate(article.title, article.text):
+        click.echo("")
+        for line in explain_lines(evaluation):
+            click.echo(line)
+
+
+def explain_lines(e: Evaluation) -> list[str]:
+    w = e.watchlist
+    verdict = "MATCH" if e.hit else "no match"
+    lines = [f"{w.name}: {verdict} (score {e.score:g}, min_score {w.min_score:g})"]
+    lines += [f"  {line}" for line in e.trace]
+    if e.hit:
+        for t in e.hit.terms:
+            lines.append(
+                f"    + {t.term} [{t.group}] as {t.alias!r} in {t.field} at {t.position}"
+                f", {t.count}x: {t.score:g}"
+            )
+    for m in e.mentions:
+        if m.voided_by:
+            lines.append(
+                f"    - {m.alias!r} in {m.field} at {m.text_start} voided by exclusion "
+                f"{m.voided_by!r}"
+            )
+    if e.hit:
+        lines.append(f"  snippet: {e.hit.snippet.marked()}")
+    return lines
+
+
+@click.command()
+@click.option("--watchlist", metavar="NAME", help="Only this watchlist.")
+@pass_context
+def rematch(obj: Context, watchlist: str | None) -> None:
+    """Re-run the current watchlists over every stored article (after an edit)."""
+    if watchlist and obj.config().watchlist(watchlist) is None:
+        fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
+    with obj.store() as store:
+        report = run_rematch(store, obj.matcher(), datetime.now(UTC), watchlist=watchlist)
+    click.echo(
+        f"{report.articles} articles: {report.added} hits added, {report.removed} removed "
+        "(hits already sent in a digest are kept)"
+    )

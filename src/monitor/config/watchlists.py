@@ -1,0 +1,193 @@
+"""config/watchlists/*.yaml → Watchlist records, with file:line for every problem.
+
+``_common.yaml`` (any file whose name starts with ``_``) is not a watchlist: its groups can
+be used by every watchlist that does not define a group of the same name, and its
+exclusions void mentions in every watchlist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from monitor.config import schema, yamlfile
+from monitor.config.paths import key_path
+from monitor.errors import ConfigError, Problem
+from monitor.rules import (
+    AllOf,
+    AnyOf,
+    Example,
+    Exclusion,
+    Group,
+    GroupRef,
+    NoneOf,
+    Proximity,
+    Rule,
+    Scoring,
+    Term,
+    Watchlist,
+)
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Watchlists:
+    watchlists: tuple[Watchlist, ...]
+    #: Exclusions from _common.yaml, applied to every watchlist.
+    shared_exclusions: tuple[Exclusion, ...]
+    problems: tuple[Problem, ...]
+
+
+class _Bad(Exception):
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc, self.message = loc, message
+
+
+def load_watchlists(directory: Path) -> Watchlists:
+    """Every watchlist in ``directory``; a broken file is left out and reported."""
+    problems: list[Problem] = []
+    common = _load_common(directory, problems)
+    shared_groups = common.groups if common else {}
+    watchlists = []
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        if path.name.startswith("_"):
+            continue
+        try:
+            watchlists.append(_load_one(path, shared_groups))
+        except ConfigError as e:
+            problems += e.problems
+    exclusions = tuple(_exclusion(e) for e in common.exclude) if common else ()
+    return Watchlists(tuple(watchlists), exclusions, tuple(problems))
+
+
+def _exclusion(model: schema.ExclusionModel) -> Exclusion:
+    return Exclusion(
+        phrase=model.phrase,
+        case_sensitive=model.case == "sensitive",
+        document=model.scope == "document",
+        groups=tuple(model.groups),
+    )
+
+
+def _load_common(directory: Path, problems: list[Problem]) -> schema.CommonModel | None:
+    path = directory / "_common.yaml"
+    if not path.exists():
+        return None
+    try:
+        data, locator = yamlfile.load(path, str(path))
+        return schema.validate_common(data or {})
+    except ConfigError as e:
+        problems += e.problems
+    except schema.Invalid as e:
+        problems += _problems(str(path), locator, e.errors)
+    return None
+
+
+def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
+    display = str(path)
+    data, locator = yamlfile.load(path, display)
+    if not isinstance(data, dict):
+        raise ConfigError([Problem(display, 1, "", "expected a mapping with at least match:")])
+    try:
+        model = schema.validate_watchlist(data)
+        groups = {**shared, **model.groups}
+        rule = _rule(model.match, ("match",), groups)
+        used = _groups_used(rule)
+        return Watchlist(
+            name=path.stem,
+            title=model.title or path.stem,
+            description=model.description,
+            tags=tuple(model.tags),
+            groups=tuple(_group(name, groups[name]) for name in sorted(used)),
+            rule=rule,
+            exclusions=tuple(_exclusion(e) for e in model.exclude),
+            min_score=model.min_score,
+            scoring=Scoring(**model.scoring.model_dump()),
+            examples=_examples(model.examples, display, locator),
+            file=display,
+        )
+    except schema.Invalid as e:
+        raise ConfigError(_problems(display, locator, e.errors)) from e
+    except _Bad as e:
+        raise ConfigError(_problems(display, locator, [(e.loc, e.message)])) from e
+
+
+def _group(name: str, model: schema.GroupModel) -> Group:
+    return Group(
+        name=name,
+        terms=tuple(
+            Term(
+                name=t.term.rstrip("*"),
+                aliases=(t.term, *t.aliases),
+                weight=t.weight if t.weight is not None else model.weight,
+                case_sensitive=(t.case or model.case) == "sensitive",
+                fields=tuple(t.fields or model.fields),
+            )
+            for t in model.terms
+        ),
+    )
+
+
+def _rule(node: schema.RuleModel, loc: Loc, groups: dict[str, Any]) -> Rule:
+    if node.group is not None:
+        if node.group not in groups:
+            known = ", ".join(sorted(groups)) or "none"
+            raise _Bad(loc, f"unknown group {node.group!r} (groups: {known})")
+        return GroupRef(group=node.group, min_score=node.min_score)
+    kind, items = next((k, v) for k in ("all", "any", "none") if (v := getattr(node, k)))
+    rules = tuple(_rule(item, (*loc, kind, i), groups) for i, item in enumerate(items))
+    if kind == "any":
+        return AnyOf(items=rules)
+    if kind == "none":
+        return NoneOf(items=rules)
+    within = _within(node.within, (*loc, "within")) if node.within is not None else None
+    if within and not all(_proximity_item(r) for r in rules):
+        raise _Bad(
+            (*loc, "within"), "within: needs each item of all: to be a group or any: of groups"
+        )
+    return AllOf(items=rules, within=within)
+
+
+def _proximity_item(rule: Rule) -> bool:
+    if isinstance(rule, GroupRef):
+        return True
+    return isinstance(rule, AnyOf) and all(isinstance(r, GroupRef) for r in rule.items)
+
+
+def _within(value: str | int, loc: Loc) -> Proximity:
+    if isinstance(value, int) or value.split()[0].isdigit():
+        size = int(value) if isinstance(value, int) else int(value.split()[0])
+        if size < 1:
+            raise _Bad(loc, "within: needs at least 1 word")
+        return Proximity(unit="words", size=size)
+    if value in ("sentence", "paragraph"):
+        return Proximity(unit=value)  # type: ignore[arg-type]
+    raise _Bad(loc, f"within: {value!r} is not a number of words, sentence or paragraph")
+
+
+def _groups_used(rule: Rule) -> set[str]:
+    if isinstance(rule, GroupRef):
+        return {rule.group}
+    return set().union(*(_groups_used(item) for item in rule.items))
+
+
+def _examples(
+    model: schema.ExamplesModel, display: str, locator: yamlfile.Locator
+) -> tuple[Example, ...]:
+    found = []
+    for expect, key, items in ((True, "match", model.match), (False, "no_match", model.no_match)):
+        for index, item in enumerate(items):
+            line = locator.line(("examples", key, index))
+            found.append(
+                Example(title=item.title, text=item.text, expect=expect, file=display, line=line)
+            )
+    return tuple(found)
+
+
+def _problems(
+    display: str, locator: yamlfile.Locator, errors: Sequence[tuple[Loc, str]]
+) -> list[Problem]:
+    return [Problem(display, locator.line(loc), key_path(loc), message) for loc, message in errors]

@@ -1,0 +1,207 @@
+"""Hits: stored with their articles, listed, recomputed after a watchlist edit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from monitor.storage.times import from_iso, iso
+from monitor.types import Hit, Snippet, TermHit
+
+INSERT_HIT = """
+INSERT INTO hits (article_id, watchlist, score, terms, snippet, marks, tags, matched_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (article_id, watchlist) DO NOTHING
+"""
+
+
+def hit_params(article_id: int, hit: Hit, now: datetime) -> list[Any]:
+    terms = [
+        {"term": t.term, "group": t.group, "alias": t.alias, "field": t.field,
+         "position": t.position, "count": t.count, "score": t.score}
+        for t in hit.terms
+    ]  # fmt: skip
+    return [
+        article_id, hit.watchlist, hit.score, json.dumps(terms, ensure_ascii=False),
+        hit.snippet.text, json.dumps(hit.snippet.marks), json.dumps(hit.tags),
+        _iso(now),
+    ]  # fmt: skip
+
+
+def _iso(value: datetime) -> str:
+    return iso(value) or ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredHit:
+    """A hit as stored, with what a reader needs of its article."""
+
+    hit_id: int
+    article_id: int
+    url: str
+    title: str
+    #: The publisher: the entry's own source (Google News) or the feed's name.
+    source: str
+    feed: str
+    language: str | None
+    published: datetime | None
+    fetched_at: datetime
+    matched_at: datetime
+    hit: Hit
+    #: The digest this hit was sent in; None while it waits for one.
+    digest_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle:
+    article_id: int
+    url: str
+    title: str
+    text: str
+    text_source: str
+    feed: str
+    language: str | None
+    published: datetime | None
+
+
+class _Backend(Protocol):
+    def rows(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> list[dict[str, Any]]: ...
+
+    def write(self) -> AbstractContextManager[Any]: ...
+
+
+_HITS = """
+SELECT h.*, a.url, a.title, a.language, a.published, a.fetched_at,
+    coalesce(a.source, f.name) AS source, f.name AS feed
+FROM hits h JOIN articles a ON a.id = h.article_id JOIN feeds f ON f.id = a.feed_id
+"""
+
+
+class HitQueries:
+    """The hit half of Store (mixed in), kept apart to keep each module short."""
+
+    def hits(
+        self: _Backend,
+        *,
+        since: datetime | None = None,
+        watchlist: str | None = None,
+        limit: int | None = None,
+    ) -> list[StoredHit]:
+        """Hits, newest first; ``since`` compares with when the article was first seen."""
+        where, params = ["1"], []
+        if since is not None:
+            where.append("a.fetched_at >= ?")
+            params.append(_iso(since))
+        if watchlist is not None:
+            where.append("h.watchlist = ?")
+            params.append(watchlist)
+        sql = f"{_HITS} WHERE {' AND '.join(where)} ORDER BY a.fetched_at DESC, h.score DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [stored_hit(r) for r in self.rows(sql, params)]
+
+    def article(self: _Backend, ref: str) -> StoredArticle | None:
+        """An article by id, or by URL (as given or canonical)."""
+        column = "a.id" if ref.isdigit() else "a.url"
+        rows = self.rows(
+            "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            f" WHERE {column} = ? ORDER BY a.id LIMIT 1",
+            [int(ref) if ref.isdigit() else ref],
+        )
+        return _article(rows[0]) if rows else None
+
+    def articles(self: _Backend, batch: int = 500) -> Iterator[list[StoredArticle]]:
+        """Every stored article, in batches, oldest first."""
+        last = 0
+        while True:
+            rows = self.rows(
+                "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                [last, batch],
+            )
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            yield [_article(r) for r in rows]
+
+    def replace_hits(
+        self: _Backend,
+        found: Sequence[tuple[int, Sequence[Hit]]],
+        watchlists: Sequence[str],
+        now: datetime,
+    ) -> tuple[int, int]:
+        """Recompute ``watchlists``' hits of these articles; sent hits are kept as they are.
+
+        Returns (hits removed, hits added).
+        """
+        names = list(watchlists)
+        marks = ",".join("?" * len(names))
+        removed = added = 0
+        with self.write() as db:
+            for article_id, hits in found:
+                cursor = db.execute(
+                    f"DELETE FROM hits WHERE article_id = ? AND watchlist IN ({marks})"
+                    " AND digest_id IS NULL",
+                    [article_id, *names],
+                )
+                removed += cursor.rowcount
+                for hit in hits:
+                    added += db.execute(INSERT_HIT, hit_params(article_id, hit, now)).rowcount
+        return removed, added
+
+    def remove_hits_of_unknown_watchlists(self: _Backend, known: Sequence[str]) -> int:
+        """Drop unsent hits of watchlists that no longer exist."""
+        marks = ",".join("?" * len(known)) or "''"
+        with self.write() as db:
+            cursor = db.execute(
+                f"DELETE FROM hits WHERE digest_id IS NULL AND watchlist NOT IN ({marks})",
+                list(known),
+            )
+        return int(cursor.rowcount)
+
+
+def stored_hit(row: dict[str, Any]) -> StoredHit:
+    terms = tuple(TermHit(**t) for t in json.loads(row["terms"]))
+    hit = Hit(
+        watchlist=row["watchlist"],
+        score=row["score"],
+        terms=terms,
+        snippet=Snippet(
+            text=row["snippet"],
+            marks=tuple(tuple(m) for m in json.loads(row["marks"])),
+        ),
+        tags=tuple(json.loads(row["tags"])),
+    )
+    return StoredHit(
+        hit_id=row["id"],
+        article_id=row["article_id"],
+        url=row["url"],
+        title=row["title"],
+        source=row["source"],
+        feed=row["feed"],
+        language=row["language"],
+        published=from_iso(row["published"]),
+        fetched_at=from_iso(row["fetched_at"]) or datetime.min,
+        matched_at=from_iso(row["matched_at"]) or datetime.min,
+        hit=hit,
+        digest_id=row.get("digest_id"),
+    )
+
+
+def _article(row: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        article_id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        text_source=row["text_source"],
+        feed=row["feed"],
+        language=row["language"],
+        published=from_iso(row["published"]),
+    )
