@@ -31,16 +31,23 @@ STORIES = [
 
 
 def monitor(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    input_text: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    """Run the real command in a child process; no traceback may ever reach the user."""
+    result = subprocess.run(
         [sys.executable, "-m", "monitor", *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=cwd,
         env={**os.environ, **(env or {})},
+        input=input_text,
     )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
 
 
 @pytest.fixture

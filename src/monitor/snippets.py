@@ -1,17 +1,16 @@
-"""The snippet of a hit: the sentence that best shows why it matched, words marked.
+"""The snippet of a hit: a sentence with the matched words marked.
 
-Pure. The best sentence is the body sentence whose distinct matched terms weigh most
-(the earliest wins a tie); a text that matched only in its title shows the title. Long
-sentences are cut to about ``CONTEXT`` characters either side of the matched words.
+Pure. verdict.py chooses the sentence (the body sentence whose distinct matched terms
+weigh most, else the title); this module cuts a long sentence to about ``CONTEXT``
+characters either side of the matched words and marks them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from monitor.fold import FoldedText
+from monitor.rules import Proximity
 from monitor.types import Snippet
 
 if TYPE_CHECKING:
@@ -19,43 +18,11 @@ if TYPE_CHECKING:
 
 #: Characters kept on each side of the matched words when a sentence is too long.
 CONTEXT = 200
+_SENTENCE = Proximity(unit="sentence")
 
 
-class _Slot(Protocol):
-    @property
-    def term(self) -> _Term: ...
-
-
-class _Term(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def weight(self) -> float: ...
-
-
-def best_snippet(
-    fields: Mapping[str, FoldedText], mentions: Sequence[Mention], slots: Sequence[_Slot]
-) -> Snippet:
-    body = [m for m in mentions if m.field == "body"]
-    if not body:
-        title = fields["title"].original
-        return _snippet(title, 0, len(title), [m for m in mentions if m.field == "title"])
-    text = fields["body"]
-    by_sentence: dict[int, list[Mention]] = defaultdict(list)
-    for mention in body:
-        by_sentence[text.sentence_of(mention.text_start)].append(mention)
-
-    def weight(number: int) -> float:
-        terms = {slots[m.slot].term.name: slots[m.slot].term.weight for m in by_sentence[number]}
-        return sum(terms.values())
-
-    best = max(sorted(by_sentence), key=weight)
-    start, end = text.sentence_span(best)
-    return _snippet(text.original, start, end, by_sentence[best])
-
-
-def _snippet(text: str, start: int, end: int, mentions: Sequence[Mention]) -> Snippet:
+def snippet_of(text: str, start: int, end: int, mentions: Sequence[Mention]) -> Snippet:
+    """``text[start:end]`` (cut to about CONTEXT around the mentions) with them marked."""
     spans = sorted((m.text_start, m.text_end) for m in mentions if start <= m.text_start < end)
     if spans and end - start > 2 * CONTEXT + (spans[-1][1] - spans[0][0]):
         first = spans[0][0]

@@ -133,7 +133,7 @@ def explain(obj: Context, ref: str) -> None:
         fail(f"no stored article with id or URL {ref!r}")
     click.echo(f"article {article.article_id}: {article.title}")
     click.echo(f"  {article.url} ({article.feed}; text from the {article.text_source})")
-    for evaluation in obj.matcher().evaluate(article.title, article.text):
+    for evaluation in obj.matcher().evaluate(article.title, article.text, explain=True):
         click.echo("")
         for line in explain_lines(evaluation):
             click.echo(line)
