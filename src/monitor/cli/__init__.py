@@ -14,6 +14,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.base import Context, fail
+from monitor.cli.digesting import digest
 from monitor.cli.polling import check, poll, search, status
 from monitor.cli.watching import explain, hits, match, rematch
 from monitor.errors import MonitorError
@@ -53,7 +54,7 @@ def cli(
     ctx.obj = Context(config_dir, db)
 
 
-for command in (poll, status, search, check, hits, match, explain, rematch):
+for command in (poll, status, search, check, hits, match, explain, rematch, digest):
     cli.add_command(command)
 
 

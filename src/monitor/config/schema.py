@@ -107,7 +107,7 @@ class DigestSettings(_Model):
     timezone: str = "America/New_York"
     to: tuple[str, ...] = ("reader@example.org",)
     from_: str = Field(default="monitor@example.org", alias="from")
-    subject: str = "US–Cuba digest {date}"
+    subject: str = "US–Cuba digest {date}: {count} stories"
     send_empty: bool = False
     since: Duration = timedelta(days=7)
     max_items: Count = 200

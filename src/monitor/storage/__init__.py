@@ -19,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.errors import StorageError
+from monitor.storage.digests import DigestQueries
 from monitor.storage.hits import INSERT_HIT, HitQueries, hit_params
 from monitor.storage.schema import migrations
 from monitor.storage.times import from_iso, iso
@@ -55,7 +56,7 @@ class SearchResult:
     snippet: str
 
 
-class Store(HitQueries):
+class Store(HitQueries, DigestQueries):
     """The monitor's database. Not thread-safe: one Store per thread."""
 
     def __init__(self, db: Database, path: Path) -> None:
