@@ -89,7 +89,7 @@ def load_settings(path: Path) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError([Problem(str(path), 1, "", "expected a mapping of settings")])
     try:
-        return schema.validate_settings(data)
+        return schema.validate(Settings, data)
     except schema.Invalid as e:
         raise ConfigError(_problems(str(path), locator, (), e)) from e
 
@@ -103,7 +103,7 @@ def load_feeds(path: Path) -> tuple[tuple[Feed, ...], list[Problem]]:
     if data is None:
         return (), []
     try:
-        items = schema.validate_feeds_file(data)
+        items = schema.validate(schema.FeedsFile, data).feeds
     except schema.Invalid as e:
         raise ConfigError(_problems(display, locator, (), e)) from e
     feeds: dict[str, Feed] = {}
@@ -124,7 +124,7 @@ def load_feeds(path: Path) -> tuple[tuple[Feed, ...], list[Problem]]:
 
 
 def _feed(item: Any) -> Feed:
-    model = schema.validate_feed(item)
+    model = schema.validate(schema.FeedModel, item)
     return Feed(
         name=model.name,
         url=model.url,

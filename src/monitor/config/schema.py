@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -339,20 +339,6 @@ class CommonModel(_Model):
     exclude: Exclusions = []
 
 
-def validate_watchlist(data: Any) -> WatchlistModel:
-    try:
-        return WatchlistModel.model_validate(data)
-    except ValidationError as e:
-        raise Invalid(_errors_of(e)) from e
-
-
-def validate_common(data: Any) -> CommonModel:
-    try:
-        return CommonModel.model_validate(data)
-    except ValidationError as e:
-        raise Invalid(_errors_of(e)) from e
-
-
 class FeedsFile(_Model):
     """feeds.yaml: items are checked one by one so one bad feed does not hide the rest."""
 
@@ -370,23 +356,13 @@ class Invalid(Exception):
         super().__init__("; ".join(message for _, message in errors))
 
 
-def validate_settings(data: Any) -> Settings:
+Parsed = TypeVar("Parsed", bound=BaseModel)
+
+
+def validate(model: type[Parsed], data: Any) -> Parsed:
+    """``data`` as ``model``, or Invalid listing every problem (pydantic's error, translated)."""
     try:
-        return Settings.model_validate(data)
-    except ValidationError as e:
-        raise Invalid(_errors_of(e)) from e
-
-
-def validate_feeds_file(data: Any) -> list[Any]:
-    try:
-        return FeedsFile.model_validate(data).feeds
-    except ValidationError as e:
-        raise Invalid(_errors_of(e)) from e
-
-
-def validate_feed(data: Any) -> FeedModel:
-    try:
-        return FeedModel.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as e:
         raise Invalid(_errors_of(e)) from e
 

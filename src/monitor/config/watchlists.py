@@ -78,7 +78,7 @@ def _load_common(directory: Path, problems: list[Problem]) -> schema.CommonModel
         return None
     try:
         data, locator = yamlfile.load(path, str(path))
-        return schema.validate_common(data or {})
+        return schema.validate(schema.CommonModel, data or {})
     except ConfigError as e:
         problems += e.problems
     except schema.Invalid as e:
@@ -92,7 +92,7 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
     if not isinstance(data, dict):
         raise ConfigError([Problem(display, 1, "", "expected a mapping with at least match:")])
     try:
-        model = schema.validate_watchlist(data)
+        model = schema.validate(schema.WatchlistModel, data)
         groups = {**shared, **model.groups}
         rule = _rule(model.match, ("match",), groups)
         used = _groups_used(rule)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from monitor.storage.hits import _HITS, StoredHit, stored_hit
+from monitor.storage.hits import HITS_SELECT, StoredHit, stored_hit
 from monitor.storage.times import from_iso, iso
 
 
@@ -48,7 +48,7 @@ class DigestQueries:
 
     def unsent_hits(self: _Backend, since: datetime) -> list[StoredHit]:
         """Hits not yet in a sent digest, of articles first seen at or after ``since``."""
-        sql = f"{_HITS} WHERE h.digest_id IS NULL AND a.fetched_at >= ? ORDER BY h.score DESC"
+        sql = f"{HITS_SELECT} WHERE h.digest_id IS NULL AND a.fetched_at >= ? ORDER BY h.score DESC"
         return [stored_hit(r) for r in self.rows(sql, [iso(since)])]
 
     def hit_times(self: _Backend, since: datetime) -> list[tuple[str, datetime]]:

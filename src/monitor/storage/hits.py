@@ -76,7 +76,7 @@ class _Backend(Protocol):
     def write(self) -> AbstractContextManager[Any]: ...
 
 
-_HITS = """
+HITS_SELECT = """
 SELECT h.*, a.url, a.title, a.language, a.published, a.fetched_at,
     coalesce(a.source, f.name) AS source, f.name AS feed
 FROM hits h JOIN articles a ON a.id = h.article_id JOIN feeds f ON f.id = a.feed_id
@@ -101,7 +101,7 @@ class HitQueries:
         if watchlist is not None:
             where.append("h.watchlist = ?")
             params.append(watchlist)
-        sql = f"{_HITS} WHERE {' AND '.join(where)} ORDER BY a.fetched_at DESC, h.score DESC"
+        sql = f"{HITS_SELECT} WHERE {' AND '.join(where)} ORDER BY a.fetched_at DESC, h.score DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [stored_hit(r) for r in self.rows(sql, params)]
