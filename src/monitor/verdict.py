@@ -228,7 +228,7 @@ def _term_hits(
 ) -> tuple[TermHit, ...]:
     hits = []
     for (slot_id, field_name), (count, first) in counts.items():
-        key = ("term", slot_id, field_name, watchlist.scoring)
+        key = ("term", slot_id, field_name, id(watchlist.scoring))
         hit = evidence.cache.get(key)
         if hit is None:
             term = evidence.slots[slot_id].term

@@ -28,6 +28,10 @@ class Group(click.Group):
             return super().invoke(ctx)
         except MonitorError as e:
             fail(str(e).replace("\n", "\nmonitor: "))
+        except KeyboardInterrupt:
+            # Every write is one transaction: stopping here loses nothing.
+            click.echo("monitor: interrupted", err=True)
+            sys.exit(130)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

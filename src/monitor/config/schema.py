@@ -105,7 +105,7 @@ class ExtractSettings(_Model):
 class DigestSettings(_Model):
     time: str = "07:00"
     timezone: str = "America/New_York"
-    to: tuple[str, ...] = ("reader@example.org",)
+    to: Annotated[tuple[str, ...], Field(min_length=1)] = ("reader@example.org",)
     from_: str = Field(default="monitor@example.org", alias="from")
     subject: str = "US–Cuba digest {date}: {count} stories"
     send_empty: bool = False
