@@ -75,7 +75,7 @@ _Keys = dict[str, list[_Owner]]
 
 
 class Matcher:
-    """All watchlists compiled into two automata; build once, use for many texts.
+    """All watchlists compiled into one automaton; build once, use for many texts.
 
     A term that several watchlists share (a group of ``_common.yaml``) is one slot, found
     once per occurrence; each watchlist then judges the mentions of its own slots.

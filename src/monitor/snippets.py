@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from monitor.rules import Proximity
 from monitor.types import Snippet
 
 if TYPE_CHECKING:
-    from monitor.match import Mention
+    from monitor.verdict import Mention
 
 #: Characters kept on each side of the matched words when a sentence is too long.
 CONTEXT = 200
-_SENTENCE = Proximity(unit="sentence")
 
 
 def snippet_of(text: str, start: int, end: int, mentions: Sequence[Mention]) -> Snippet:
@@ -26,7 +24,7 @@ def snippet_of(text: str, start: int, end: int, mentions: Sequence[Mention]) -> 
     spans = sorted((m.text_start, m.text_end) for m in mentions if start <= m.text_start < end)
     if spans and end - start > 2 * CONTEXT + (spans[-1][1] - spans[0][0]):
         first = spans[0][0]
-        last = max(e for s, e in spans if s - first <= 2 * CONTEXT) if spans else first
+        last = max(e for s, e in spans if s - first <= 2 * CONTEXT)
         start, end = max(start, first - CONTEXT), min(end, last + CONTEXT)
         start, end = _to_word(text, start, forward=True), _to_word(text, end, forward=False)
     piece = text[start:end]
