@@ -290,9 +290,7 @@ class _Rules:
                 trace.append(f"{_pad(depth, ok)} group {rule.group}: score {score:g}{need}")
             return ok
         if trace is None:
-            # Without a trace, stop at the first item that decides.
-            results: Iterable[bool] = (self.holds(item, None, depth + 1) for item in rule.items)
-            ok = _combine(rule, results)
+            ok = self._decide(rule)
         else:
             line = len(trace)
             trace.append("")
@@ -304,6 +302,13 @@ class _Rules:
         if trace is not None:
             trace[line] = f"{_pad(depth, ok)} {_kind(rule)} of{near}:"
         return ok
+
+    def _decide(self, rule: AllOf | AnyOf | NoneOf) -> bool:
+        """all/any/none of the items, stopping at the first item that decides."""
+        if isinstance(rule, AllOf):
+            return all(self.holds(item, None, 0) for item in rule.items)
+        found = any(self.holds(item, None, 0) for item in rule.items)
+        return found if isinstance(rule, AnyOf) else not found
 
     def _near(self, wanted: list[frozenset[str]], window: Proximity) -> bool:
         """One mention of some group of each set inside one window (title: anywhere)."""
