@@ -91,7 +91,7 @@ class Evidence:
     counts: dict[tuple[int, Field], list[Any]] = field(default_factory=dict)
     #: Slots mentioned in the title.
     in_title: set[int] = field(default_factory=set)
-    _places: dict[str, dict[int, set[int]]] = field(default_factory=dict)
+    _places: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
     #: Term hits and snippets built for one watchlist and reused by the next.
     cache: dict[Any, Any] = field(default_factory=dict)
 
@@ -123,25 +123,14 @@ class Evidence:
                 evidence.in_title.add(m.slot)
         return evidence
 
-    def places(self, window: Proximity) -> dict[int, set[int]]:
-        """Body sentence (or paragraph, or word) → the slots mentioned there."""
+    def places(self, window: Proximity) -> dict[int, frozenset[int]]:
+        """Body sentence (or paragraph, or word) → the slots mentioned there, in order."""
         found = self._places.get(window.unit)
         if found is None:
             found = self._places[window.unit] = {
-                place: {m.slot for m in mentions}
-                for place, mentions in self.body_by(window).items()
+                place: frozenset(m.slot for m in mentions)
+                for place, mentions in sorted(self.body_by(window).items())
             }
-        return found
-
-    def sentence_terms(self) -> list[tuple[int, list[tuple[int, str, float]]]]:
-        """Body sentences in order, each with the (slot, term name, weight) found there."""
-        found: list[tuple[int, list[tuple[int, str, float]]]] | None = self.cache.get("terms")
-        if found is None:
-            slots = self.slots
-            found = self.cache["terms"] = [
-                (number, [(s, slots[s].term.name, slots[s].term.weight) for s in slot_ids])
-                for number, slot_ids in sorted(self.places(SENTENCE).items())
-            ]
         return found
 
     def body_by(self, window: Proximity) -> dict[int, list[Mention]]:
@@ -253,8 +242,10 @@ def _snippet(evidence: Evidence, members: frozenset[int]) -> Any:
     """The body sentence whose distinct terms weigh most (the earliest on a tie), else
     the title."""
     best, best_weight = -1, 0.0
-    for number, terms in evidence.sentence_terms():
-        weight = sum({name: w for slot, name, w in terms if slot in members}.values())
+    slots = evidence.slots
+    for number, slot_ids in evidence.places(SENTENCE).items():
+        weights = {slots[s].term.name: slots[s].term.weight for s in slot_ids & members}
+        weight = sum(weights.values())
         if weight > best_weight:
             best, best_weight = number, weight
     field_name = "body" if best >= 0 else "title"
@@ -332,7 +323,7 @@ class _Rules:
         if found is None:
             slots = self.evidence.slots
             found = self._units[window.unit] = [
-                {slots[s].group for s in slot_ids if s in self.members}
+                {slots[s].group for s in slot_ids & self.members}
                 for slot_ids in self.evidence.places(window).values()
             ]
         return found

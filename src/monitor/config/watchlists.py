@@ -31,6 +31,8 @@ from monitor.rules import (
 )
 
 Loc = tuple[str | int, ...]
+#: Equal scorings are one object, so caches keyed on it serve every watchlist using it.
+_SCORINGS: dict[Scoring, Scoring] = {}
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
             rule=rule,
             exclusions=tuple(_exclusion(e) for e in model.exclude),
             min_score=model.min_score,
-            scoring=Scoring(**model.scoring.model_dump()),
+            scoring=_shared(Scoring(**model.scoring.model_dump())),
             examples=_examples(model.examples, display, locator),
             file=display,
         )
@@ -113,6 +115,10 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
         raise ConfigError(_problems(display, locator, e.errors)) from e
     except _Bad as e:
         raise ConfigError(_problems(display, locator, [(e.loc, e.message)])) from e
+
+
+def _shared(scoring: Scoring) -> Scoring:
+    return _SCORINGS.setdefault(scoring, scoring)
 
 
 def _group(name: str, model: schema.GroupModel) -> Group:
