@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.news import Story, page, rss
 from tests.server import FeedServer
 
 DATA = Path(__file__).parent / "data"
@@ -41,3 +42,22 @@ def write_config(
     for name, text in (watchlists or {}).items():
         (config / "watchlists" / f"{name}.yaml").write_text(text)
     return config
+
+
+#: A small watchlist: Cuba and the US in one text.
+RELATIONS = """title: Relations
+groups:
+  cuba: [Cuba, La Habana, Havana]
+  us: [{term: United States, aliases: [EE.UU., Washington]}]
+match: {all: [cuba, us]}
+"""
+
+
+def site_config(
+    server: FeedServer, root: Path, stories: list[Story], watchlists: dict[str, str]
+) -> Path:
+    """Serve ``stories`` as one feed with article pages; a config/ that polls it."""
+    for s in stories:
+        server.add(f"/articles/{s.slug}.html", page(s), content_type="text/html")
+    url = server.add("/feed.xml", rss("Site", stories))
+    return write_config(root, [{"name": "Site", "url": url}], watchlists=watchlists)

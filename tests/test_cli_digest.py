@@ -7,18 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_config
-from tests.news import page, rss, story
+from tests.conftest import RELATIONS, site_config
+from tests.news import story
 from tests.server import FeedServer
 from tests.smtp import smtp_server
 from tests.test_cli import monitor
 
-WATCHLIST = """title: Relations
-groups:
-  cuba: [Cuba, La Habana, Havana]
-  us: [{term: United States, aliases: [EE.UU., Washington]}]
-match: {all: [cuba, us]}
-"""
 STORIES = [
     story(
         "a",
@@ -32,12 +26,7 @@ STORIES = [
 
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> Path:
-    for s in STORIES:
-        server.add(f"/articles/{s.slug}.html", page(s), content_type="text/html")
-    url = server.add("/feed.xml", rss("Site", STORIES))
-    config = write_config(
-        tmp_path, [{"name": "Site", "url": url}], watchlists={"relations": WATCHLIST}
-    )
+    config = site_config(server, tmp_path, STORIES, {"relations": RELATIONS})
     assert json.loads(monitor("--config", str(config), "poll", "--json").stdout)["hits"] == 2
     return config
 

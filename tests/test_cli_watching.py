@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_config
-from tests.news import page, rss, story
+from tests.conftest import site_config, write_config
+from tests.news import story
 from tests.server import FeedServer
 from tests.test_cli import monitor
 
@@ -40,12 +40,7 @@ STORIES = [
 
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> Path:
-    for s in STORIES:
-        server.add(f"/articles/{s.slug}.html", page(s), content_type="text/html")
-    url = server.add("/feed.xml", rss("Site", STORIES))
-    config = write_config(
-        tmp_path, [{"name": "Site", "url": url}], watchlists={"relations": WATCHLIST}
-    )
+    config = site_config(server, tmp_path, STORIES, {"relations": WATCHLIST})
     result = monitor("--config", str(config), "poll", "--json")
     assert json.loads(result.stdout)["hits"] == 1, result.stderr
     return config

@@ -17,16 +17,10 @@ from monitor.mail import SmtpTransport
 from monitor.match import Matcher
 from monitor.storage import Store
 from monitor.types import Article, FeedUpdate
-from tests.conftest import write_config
+from tests.conftest import RELATIONS, write_config
 from tests.smtp import smtp_server
 
 NOW = datetime(2026, 2, 10, 12, tzinfo=UTC)
-WATCHLIST = """title: Relations
-groups:
-  cuba: [Cuba, La Habana, Havana]
-  us: [{term: United States, aliases: [EE.UU., Washington]}]
-match: {all: [cuba, us]}
-"""
 TITLES = [
     "EE.UU. amenaza con aranceles a quien venda crudo a La Habana",
     "Cuba offers meaningful dialogue with the United States",
@@ -40,7 +34,7 @@ def setup(tmp_path: Path, **settings: Any) -> tuple[Config, Store]:
             tmp_path,
             [{"name": "Wire", "url": "https://wire.example/rss"}],
             settings,
-            {"relations": WATCHLIST},
+            {"relations": RELATIONS},
         )
     )
     store = Store.open(config.database)
@@ -176,7 +170,7 @@ def test_file_transport_writes_dated_digests_and_an_index(tmp_path: Path) -> Non
 
 def test_send_empty(tmp_path: Path) -> None:
     config = load_config(
-        write_config(tmp_path, [], {"digest": {"send_empty": True}}, {"relations": WATCHLIST})
+        write_config(tmp_path, [], {"digest": {"send_empty": True}}, {"relations": RELATIONS})
     )
     store = Store.open(config.database)
     outcome = send_digest(config, store, transport_for(config), NOW)

@@ -243,7 +243,7 @@ def _text_order(m: Mention) -> tuple[str, int, int]:
 
 
 def _words(mention: Mention) -> tuple[str, int]:
-    """What a mention found, folded: its term slot (words of one alias of one term)."""
+    """What a document-scope exclusion voids elsewhere: the same alias of the same term."""
     return mention.alias.casefold(), mention.slot
 
 

@@ -78,7 +78,8 @@ class Exclusion:
 
     phrase: str
     case_sensitive: bool = False
-    #: Also void the same words everywhere else in the text: after "Mark Cuban", a bare
+    #: Also void, everywhere in the text, the mentions through the aliases it voided:
+    #: after "Mark Cuban", a bare
     #: "Cuban" means him; after "Cuba, New York", a bare "Cuba" means the town.
     document: bool = False
     #: Void only mentions of these groups (empty: of every group).

@@ -92,6 +92,7 @@ class Evidence:
     #: Slots mentioned in the title.
     in_title: set[int] = field(default_factory=set)
     _places: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
+    _body_by: dict[str, dict[int, list[Mention]]] = field(default_factory=dict)
     #: Term hits and snippets built for one watchlist and reused by the next.
     cache: dict[Any, Any] = field(default_factory=dict)
 
@@ -135,13 +136,13 @@ class Evidence:
 
     def body_by(self, window: Proximity) -> dict[int, list[Mention]]:
         """Body sentence (or paragraph, or word) → the mentions there, in text order."""
-        key = ("body_by", window.unit)
-        found: dict[int, list[Mention]] | None = self.cache.get(key)
+        found = self._body_by.get(window.unit)
         if found is None:
-            found = self.cache[key] = defaultdict(list)
+            grouped: dict[int, list[Mention]] = defaultdict(list)
             for m in self.valid:
                 if m.field == "body":
-                    found[m.place(window)].append(m)
+                    grouped[m.place(window)].append(m)
+            found = self._body_by[window.unit] = dict(grouped)
         return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -43,6 +44,16 @@ class _Backend(Protocol):
     def write(self) -> AbstractContextManager[Any]: ...
 
 
+# The 30 newest articles of each feed, newest first, in one pass.
+_RECENT_ARTICLES = """
+SELECT feed_id, fetched_at FROM (
+    SELECT feed_id, fetched_at,
+        row_number() OVER (PARTITION BY feed_id ORDER BY fetched_at DESC) AS n
+    FROM articles
+) WHERE n <= 30 ORDER BY feed_id, fetched_at DESC
+"""
+
+
 class DigestQueries:
     """The digest half of Store (mixed in)."""
 
@@ -61,7 +72,9 @@ class DigestQueries:
         return [(r["watchlist"], from_iso(r["fetched_at"]) or since) for r in rows]
 
     def feed_activity(self: _Backend) -> list[FeedActivity]:
-        feeds = self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
+        recent: dict[int, list[datetime]] = defaultdict(list)
+        for row in self.rows(_RECENT_ARTICLES):
+            recent[row["feed_id"]].append(from_iso(row["fetched_at"]) or datetime.min)
         return [
             FeedActivity(
                 name=f["name"],
@@ -69,17 +82,9 @@ class DigestQueries:
                 failing_since=from_iso(f["failing_since"]),
                 last_ok_at=from_iso(f["last_ok_at"]),
                 last_new_at=from_iso(f["last_new_at"]),
-                recent=tuple(
-                    t
-                    for r in self.rows(
-                        "SELECT fetched_at FROM articles WHERE feed_id = ?"
-                        " ORDER BY fetched_at DESC LIMIT 30",
-                        [f["id"]],
-                    )
-                    if (t := from_iso(r["fetched_at"])) is not None
-                ),
+                recent=tuple(recent[f["id"]]),
             )
-            for f in feeds
+            for f in self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
         ]
 
     def record_sent_digest(
