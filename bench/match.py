@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from monitor.config import load_config
-from monitor.match import Matcher
+from monitor.matching.matcher import Matcher
 
 ROOT = Path(__file__).parent.parent
 

@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from monitor.config.schema import FetchSettings
-from monitor.extract import default_workers, extract_html
+from monitor.ingest.extract import default_workers, extract_html
 from newsserver import NewsServer, Site, article_html
 
 
@@ -126,7 +126,7 @@ def run_poll(config: Path, *, sample: bool = False) -> tuple[dict[str, object], 
 def extraction_only(pages: list[bytes], workers: int) -> float:
     """Seconds for trafilatura alone over ``pages`` with ``workers`` processes."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(["monitor._preload"])
+    context.set_forkserver_preload(["monitor.ingest._preload"])
     urls = [f"http://example.org/{i}" for i in range(len(pages))]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         started = time.monotonic()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import load_config
-from monitor.match import Matcher
+from monitor.matching.matcher import Matcher
 
 ROOT = Path(__file__).parent.parent
 ITEMS = ROOT / "tests/data/relevance/items.jsonl"

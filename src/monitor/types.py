@@ -2,6 +2,12 @@
 
 No dicts cross a stage boundary, and no feedparser or trafilatura object leaves the module
 that imports it. Every datetime here is timezone-aware UTC.
+
+In pipeline order: ``Feed`` and ``FeedState`` (config and store) → ``FetchResult`` →
+``ParsedFeed`` of ``Entry`` → ``ExtractedPage`` → ``Article`` with its ``Hit``s →
+``FeedUpdate`` (to the store) → ``FeedOutcome`` and ``RunReport`` (to the user). What the
+store gives back: ``StoredArticle``, ``StoredHit``, ``FeedHealth``, ``FeedActivity``,
+``SentDigest``, ``SearchResult``.
 """
 
 from __future__ import annotations
@@ -234,3 +240,104 @@ class RunReport:
             "seconds": round(self.seconds, 3),
             "errors": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle:
+    """An article as stored, with its id."""
+
+    article_id: int
+    url: str
+    title: str
+    text: str
+    text_source: str
+    feed: str
+    language: str | None
+    published: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredHit:
+    """A hit as stored, with what a reader needs of its article."""
+
+    hit_id: int
+    article_id: int
+    url: str
+    title: str
+    #: The publisher: the entry's own source (Google News) or the feed's name.
+    source: str
+    feed: str
+    language: str | None
+    published: datetime | None
+    fetched_at: datetime
+    matched_at: datetime
+    hit: Hit
+    #: The digest this hit was sent in; None while it waits for one.
+    digest_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedHealth:
+    """One feed as ``monitor status`` shows it."""
+
+    name: str
+    url: str
+    last_fetched_at: datetime | None
+    last_ok_at: datetime | None
+    last_new_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    consecutive_failures: int
+    failing_since: datetime | None
+    next_due_at: datetime | None
+    items: int
+    hits: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedActivity:
+    """What the digest's source-health section needs to know about one feed."""
+
+    name: str
+    last_error: str | None
+    failing_since: datetime | None
+    last_ok_at: datetime | None
+    last_new_at: datetime | None
+    #: When the feed's most recent articles were first seen, newest first (up to 30).
+    recent: tuple[datetime, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentDigest:
+    """A digest that was delivered."""
+
+    digest_id: int
+    date: str
+    subject: str
+    sent_at: datetime
+    items: int
+    hits: int
+    #: Where it went: the file written, or the SMTP server.
+    location: str | None = None
+    transport: str = "file"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestFile:
+    """A digest the file transport wrote: ``STEM.eml`` and ``STEM.html``."""
+
+    #: The digest's date, with ``-2``, ``-3``... for later digests of the same day.
+    stem: str
+    subject: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchResult:
+    """One article found by full-text search."""
+
+    article_id: int
+    title: str
+    url: str
+    feed: str
+    published: datetime | None
+    snippet: str

@@ -13,7 +13,7 @@ import click
 
 from monitor.config import Config, load_config, resolve_config_dir
 from monitor.config.schema import parse_duration
-from monitor.match import Matcher
+from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.base import Context, duration, pass_context, report_problems
-from monitor.delivery import prepare, send_digest, transport_for, write_out
+from monitor.jobs.send import prepare, send_digest, transport_for, write_out
 
 
 @click.command()

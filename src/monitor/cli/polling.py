@@ -13,7 +13,6 @@ from typing import Any
 
 import click
 
-from monitor.checks import run_examples
 from monitor.cli.base import (
     Context,
     ago,
@@ -23,6 +22,7 @@ from monitor.cli.base import (
     report_problems,
     until,
 )
+from monitor.matching.examples import run_examples
 from monitor.types import FeedOutcome, RunReport
 
 
@@ -34,7 +34,7 @@ from monitor.types import FeedOutcome, RunReport
 @pass_context
 def poll(obj: Context, feed_names: tuple[str, ...], as_json: bool) -> None:
     """Poll every feed once, now, and store what is new."""
-    from monitor.pipeline import poll as run_poll
+    from monitor.jobs.poll import poll as run_poll
 
     config = obj.config()
     problems = report_problems(config)

@@ -10,10 +10,9 @@ from typing import Any, TextIO
 import click
 
 from monitor.cli.base import Context, duration, fail, json_value, pass_context
-from monitor.match import Evaluation, Matcher
-from monitor.rematch import rematch as run_rematch
-from monitor.storage.hits import StoredHit
-from monitor.types import Hit
+from monitor.jobs.rematch import rematch as run_rematch
+from monitor.matching.matcher import Evaluation, Matcher
+from monitor.types import Hit, StoredHit
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -65,17 +64,17 @@ def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_
 
 
 @click.command()
-@click.argument("source", default="-", metavar="[FILE|-]")
+@click.argument("input_file", default="-", metavar="[FILE|-]")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
 @pass_context
-def match(obj: Context, source: str, as_json: bool) -> None:
+def match(obj: Context, input_file: str, as_json: bool) -> None:
     """Match JSONL documents against the watchlists; stores nothing."""
     matcher = obj.matcher()
-    name = "stdin" if source == "-" else source
+    name = "stdin" if input_file == "-" else input_file
     try:
-        stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+        stream = sys.stdin if input_file == "-" else open(input_file, encoding="utf-8")  # noqa: SIM115
     except OSError as e:
-        fail(f"cannot read {source}: {e.strerror}")
+        fail(f"cannot read {input_file}: {e.strerror}")
     with stream:
         errors = _match_lines(matcher, stream, name, as_json)
     if errors:

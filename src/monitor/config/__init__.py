@@ -18,7 +18,7 @@ from monitor.config.paths import key_path
 from monitor.config.schema import Settings
 from monitor.config.watchlists import load_watchlists
 from monitor.errors import ConfigError, Problem
-from monitor.rules import Exclusion, Watchlist
+from monitor.matching.model import Exclusion, Watchlist
 from monitor.types import Feed
 
 __all__ = ["Config", "Settings", "load_config", "resolve_config_dir"]

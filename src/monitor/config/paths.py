@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+#: Where a value sits in a loaded file: ("feeds", 3, "url").
+Loc = tuple[str | int, ...]
+
 
 def key_path(loc: Sequence[str | int]) -> str:
     """("feeds", 3, "url") → "feeds[3].url"."""

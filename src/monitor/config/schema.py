@@ -23,6 +23,8 @@ from pydantic import (
 )
 
 from monitor import __version__
+from monitor.config.paths import Loc
+from monitor.types import Field as FieldName
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
@@ -243,7 +245,6 @@ def _wrap(key: str) -> Any:
 
 Pattern = Annotated[str, AfterValidator(_check_pattern)]
 Case = Literal["sensitive", "insensitive"]
-FieldName = Literal["title", "body"]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
@@ -343,9 +344,6 @@ class FeedsFile(_Model):
     """feeds.yaml: items are checked one by one so one bad feed does not hide the rest."""
 
     feeds: list[Any] = []
-
-
-Loc = tuple[str | int, ...]
 
 
 class Invalid(Exception):

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import schema, yamlfile
-from monitor.config.paths import key_path
+from monitor.config.paths import Loc, key_path
 from monitor.errors import ConfigError, Problem
-from monitor.rules import (
+from monitor.matching.model import (
     AllOf,
     AnyOf,
     Example,
@@ -29,10 +29,6 @@ from monitor.rules import (
     Term,
     Watchlist,
 )
-
-Loc = tuple[str | int, ...]
-#: Equal scorings are one object, so caches keyed on it serve every watchlist using it.
-_SCORINGS: dict[Scoring, Scoring] = {}
 
 
 @dataclass(frozen=True)
@@ -107,7 +103,7 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
             rule=rule,
             exclusions=tuple(_exclusion(e) for e in model.exclude),
             min_score=model.min_score,
-            scoring=_shared(Scoring(**model.scoring.model_dump())),
+            scoring=Scoring(**model.scoring.model_dump()),
             examples=_examples(model.examples, display, locator),
             file=display,
         )
@@ -115,10 +111,6 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
         raise ConfigError(_problems(display, locator, e.errors)) from e
     except _Bad as e:
         raise ConfigError(_problems(display, locator, [(e.loc, e.message)])) from e
-
-
-def _shared(scoring: Scoring) -> Scoring:
-    return _SCORINGS.setdefault(scoring, scoring)
 
 
 def _group(name: str, model: schema.GroupModel) -> Group:

@@ -4,45 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
 
-from monitor.storage.hits import HITS_SELECT, StoredHit, stored_hit
+from monitor.storage.backend import Backend
+from monitor.storage.hits import HITS_SELECT, stored_hit
 from monitor.storage.times import from_iso, iso
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeedActivity:
-    """What the digest's source-health section needs to know about one feed."""
-
-    name: str
-    last_error: str | None
-    failing_since: datetime | None
-    last_ok_at: datetime | None
-    last_new_at: datetime | None
-    #: When the feed's most recent articles were first seen, newest first (up to 30).
-    recent: tuple[datetime, ...]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SentDigest:
-    digest_id: int
-    date: str
-    subject: str
-    sent_at: datetime
-    items: int
-    hits: int
-
-
-class _Backend(Protocol):
-    def rows(
-        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-    ) -> list[dict[str, Any]]: ...
-
-    def write(self) -> AbstractContextManager[Any]: ...
-
+from monitor.types import FeedActivity, SentDigest, StoredHit
 
 # The 30 newest articles of each feed, newest first, in one pass.
 _RECENT_ARTICLES = """
@@ -55,14 +22,14 @@ SELECT feed_id, fetched_at FROM (
 
 
 class DigestQueries:
-    """The digest half of Store (mixed in)."""
+    """The digest part of Store (mixed in)."""
 
-    def unsent_hits(self: _Backend, since: datetime) -> list[StoredHit]:
+    def unsent_hits(self: Backend, since: datetime) -> list[StoredHit]:
         """Hits not yet in a sent digest, of articles first seen at or after ``since``."""
         sql = f"{HITS_SELECT} WHERE h.digest_id IS NULL AND a.fetched_at >= ? ORDER BY h.score DESC"
         return [stored_hit(r) for r in self.rows(sql, [iso(since)])]
 
-    def hit_times(self: _Backend, since: datetime) -> list[tuple[str, datetime]]:
+    def hit_times(self: Backend, since: datetime) -> list[tuple[str, datetime]]:
         """(watchlist, when its article was first seen) of every hit since ``since``."""
         rows = self.rows(
             "SELECT h.watchlist, a.fetched_at FROM hits h JOIN articles a ON a.id = h.article_id"
@@ -71,7 +38,7 @@ class DigestQueries:
         )
         return [(r["watchlist"], from_iso(r["fetched_at"]) or since) for r in rows]
 
-    def feed_activity(self: _Backend) -> list[FeedActivity]:
+    def feed_activity(self: Backend) -> list[FeedActivity]:
         recent: dict[int, list[datetime]] = defaultdict(list)
         for row in self.rows(_RECENT_ARTICLES):
             recent[row["feed_id"]].append(from_iso(row["fetched_at"]) or datetime.min)
@@ -88,7 +55,7 @@ class DigestQueries:
         ]
 
     def record_sent_digest(
-        self: _Backend,
+        self: Backend,
         *,
         hit_ids: Sequence[int],
         created_at: datetime,
@@ -122,7 +89,7 @@ class DigestQueries:
                 )
         return digest_id
 
-    def sent_digests(self: _Backend, limit: int = 30) -> list[SentDigest]:
+    def sent_digests(self: Backend, limit: int = 30) -> list[SentDigest]:
         rows = self.rows(
             "SELECT * FROM digests WHERE sent_at IS NOT NULL ORDER BY id DESC LIMIT ?", [limit]
         )
@@ -134,6 +101,8 @@ class DigestQueries:
                 sent_at=from_iso(r["sent_at"]) or datetime.min,
                 items=r["items"],
                 hits=r["hits"],
+                location=r["location"],
+                transport=r["transport"],
             )
             for r in rows
         ]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from monitor.storage.backend import Backend
 from monitor.storage.times import from_iso, iso
-from monitor.types import Hit, Snippet, TermHit
+from monitor.types import Hit, Snippet, StoredHit, TermHit
 
 INSERT_HIT = """
 INSERT INTO hits (article_id, watchlist, score, terms, snippet, marks, tags, matched_at)
@@ -36,46 +35,6 @@ def _iso(value: datetime) -> str:
     return iso(value) or ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredHit:
-    """A hit as stored, with what a reader needs of its article."""
-
-    hit_id: int
-    article_id: int
-    url: str
-    title: str
-    #: The publisher: the entry's own source (Google News) or the feed's name.
-    source: str
-    feed: str
-    language: str | None
-    published: datetime | None
-    fetched_at: datetime
-    matched_at: datetime
-    hit: Hit
-    #: The digest this hit was sent in; None while it waits for one.
-    digest_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredArticle:
-    article_id: int
-    url: str
-    title: str
-    text: str
-    text_source: str
-    feed: str
-    language: str | None
-    published: datetime | None
-
-
-class _Backend(Protocol):
-    def rows(
-        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
-    ) -> list[dict[str, Any]]: ...
-
-    def write(self) -> AbstractContextManager[Any]: ...
-
-
 HITS_SELECT = """
 SELECT h.*, a.url, a.title, a.language, a.published, a.fetched_at,
     coalesce(a.source, f.name) AS source, f.name AS feed
@@ -84,10 +43,10 @@ FROM hits h JOIN articles a ON a.id = h.article_id JOIN feeds f ON f.id = a.feed
 
 
 class HitQueries:
-    """The hit half of Store (mixed in), kept apart to keep each module short."""
+    """The hit part of Store (mixed in)."""
 
     def hits(
-        self: _Backend,
+        self: Backend,
         *,
         since: datetime | None = None,
         watchlist: str | None = None,
@@ -106,32 +65,8 @@ class HitQueries:
             sql += f" LIMIT {int(limit)}"
         return [stored_hit(r) for r in self.rows(sql, params)]
 
-    def article(self: _Backend, ref: str) -> StoredArticle | None:
-        """An article by id, or by URL (as given or canonical)."""
-        column = "a.id" if ref.isdigit() else "a.url"
-        rows = self.rows(
-            "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id"
-            f" WHERE {column} = ? ORDER BY a.id LIMIT 1",
-            [int(ref) if ref.isdigit() else ref],
-        )
-        return _article(rows[0]) if rows else None
-
-    def articles(self: _Backend, batch: int = 500) -> Iterator[list[StoredArticle]]:
-        """Every stored article, in batches, oldest first."""
-        last = 0
-        while True:
-            rows = self.rows(
-                "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id"
-                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
-                [last, batch],
-            )
-            if not rows:
-                return
-            last = rows[-1]["id"]
-            yield [_article(r) for r in rows]
-
     def replace_hits(
-        self: _Backend,
+        self: Backend,
         found: Sequence[tuple[int, Sequence[Hit]]],
         watchlists: Sequence[str],
         now: datetime,
@@ -155,7 +90,7 @@ class HitQueries:
                     added += db.execute(INSERT_HIT, hit_params(article_id, hit, now)).rowcount
         return removed, added
 
-    def remove_hits_of_unknown_watchlists(self: _Backend, known: Sequence[str]) -> int:
+    def remove_hits_of_unknown_watchlists(self: Backend, known: Sequence[str]) -> int:
         """Drop unsent hits of watchlists that no longer exist."""
         marks = ",".join("?" * len(known)) or "''"
         with self.write() as db:
@@ -191,17 +126,4 @@ def stored_hit(row: dict[str, Any]) -> StoredHit:
         matched_at=from_iso(row["matched_at"]) or datetime.min,
         hit=hit,
         digest_id=row.get("digest_id"),
-    )
-
-
-def _article(row: dict[str, Any]) -> StoredArticle:
-    return StoredArticle(
-        article_id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        text=row["text"],
-        text_source=row["text_source"],
-        feed=row["feed"],
-        language=row["language"],
-        published=from_iso(row["published"]),
     )

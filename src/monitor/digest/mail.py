@@ -1,0 +1,155 @@
+"""Delivering a digest: to files (the default) or through an SMTP server.
+
+Both transports raise DeliveryError when the digest did not get through, so that the
+caller records nothing and the hits wait for the next digest. smtplib errors and socket
+errors are translated here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Protocol
+
+from monitor.config.schema import SmtpSettings
+from monitor.errors import DeliveryError
+from monitor.types import DigestFile
+
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
+
+
+class Transport(Protocol):
+    name: str
+
+    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
+        """Deliver the message; return where it went (a path, a server)."""
+
+
+@dataclass
+class FileTransport:
+    """Writes DATE.eml (the whole email) and DATE.html (its HTML part) into a folder."""
+
+    directory: Path
+    name: str = "file"
+
+    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            stem = self._free_stem(date)
+            eml = self.directory / f"{stem}.eml"
+            # The page first: once the .eml exists, the digest counts as delivered.
+            _write(self.directory / f"{stem}.html", html.encode("utf-8"))
+            _write(eml, bytes(message))
+        except OSError as e:
+            raise DeliveryError(f"cannot write the digest to {self.directory}: {e}") from e
+        return str(eml)
+
+    def delivered(self) -> list[DigestFile]:
+        """The digests in the folder, newest first."""
+        found = []
+        for path in self.directory.glob("*.eml"):
+            if not _DATED.match(path.stem):
+                continue
+            with path.open("rb") as f:
+                subject = str(
+                    BytesParser(policy=default_policy).parse(f, headersonly=True)["subject"] or ""
+                )
+            found.append(DigestFile(stem=path.stem, subject=subject))
+        return sorted(found, key=lambda d: _order(d.stem), reverse=True)
+
+    def put(self, name: str, data: bytes) -> None:
+        """Write a page beside the digests (the index of them)."""
+        try:
+            _write(self.directory / name, data)
+        except OSError as e:
+            raise DeliveryError(f"cannot write {self.directory / name}: {e}") from e
+
+    def _free_stem(self, date: str) -> str:
+        n = 1
+        stem = date
+        while (self.directory / f"{stem}.eml").exists():
+            n += 1
+            stem = f"{date}-{n}"
+        return stem
+
+
+def _order(stem: str) -> tuple[str, int]:
+    """2026-02-05-2 comes after 2026-02-05."""
+    match = _DATED.match(stem)
+    assert match is not None
+    return match[1], int(match[2] or 1)
+
+
+def _write(path: Path, data: bytes) -> None:
+    # Write then rename, so a crash never leaves half a digest behind.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+@dataclass
+class SmtpTransport:
+    """Sends through an SMTP server: plain, STARTTLS or SSL, with optional login."""
+
+    settings: SmtpSettings
+    #: TLS context; None means the system's trusted CAs.
+    context: ssl.SSLContext | None = None
+    name: str = "smtp"
+
+    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
+        s = self.settings
+        where = f"{s.host}:{s.port}"
+        password = self._password()
+        context = self.context or ssl.create_default_context()
+        timeout = s.timeout.total_seconds()
+        try:
+            if s.ssl:
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=timeout, context=context
+                )
+            else:
+                client = smtplib.SMTP(s.host, s.port, timeout=timeout)
+            with client:
+                if s.starttls and not s.ssl:
+                    client.starttls(context=context)
+                if s.username:
+                    client.login(s.username, password or "")
+                client.send_message(message)
+        except smtplib.SMTPAuthenticationError as e:
+            raise DeliveryError(
+                f"SMTP login to {where} as {s.username!r} refused: {_reply(e)}"
+            ) from e
+        except smtplib.SMTPException as e:
+            raise DeliveryError(f"SMTP delivery through {where} failed: {_reply(e)}") from e
+        except OSError as e:  # refused, unreachable, timed out, TLS failed
+            raise DeliveryError(f"cannot reach SMTP server {where}: {e}") from e
+        return where
+
+    def _password(self) -> str | None:
+        if not self.settings.username:
+            return None
+        name = self.settings.password_env
+        password = os.environ.get(name)
+        if password is None:
+            raise DeliveryError(
+                f"email.smtp.username is set but the environment variable {name} "
+                "(email.smtp.password_env) holding the password is not"
+            )
+        return password
+
+
+def _reply(error: smtplib.SMTPException) -> str:
+    code = getattr(error, "smtp_code", None)
+    text = getattr(error, "smtp_error", b"")
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if code:
+        return f"{code} {' '.join(str(text).split())}"
+    return " ".join(str(error).split()) or type(error).__name__

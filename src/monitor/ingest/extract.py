@@ -1,0 +1,186 @@
+"""Article HTML → text and metadata, in a pool of worker processes with a deadline per page.
+
+The only module importing trafilatura and py3langid. ``extract_html`` is pure and runs in
+the workers; ``ExtractorPool`` is its asyncio face. trafilatura has no timeout of its own
+and is CPU-bound, so it runs in processes: a page that takes too long gets its worker
+killed and the pool replaced, and workers are recycled to keep their caches small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+
+import py3langid
+import trafilatura
+from trafilatura.settings import DEFAULT_CONFIG, Document
+
+from monitor.errors import ExtractError
+from monitor.types import ExtractedPage
+
+log = logging.getLogger(__name__)
+
+_CONFIG = copy.deepcopy(DEFAULT_CONFIG)
+# Short wire stories are real articles; trafilatura's default (250 chars) drops them.
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
+# Refuse pathological DOMs instead of spending seconds on them.
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", "100000")
+_LANGUAGE_SAMPLE = 2_000
+
+
+def extract_html(html: bytes, url: str) -> ExtractedPage | None:
+    """Main text of an article page, or None when there is none (paywall, JS-only page).
+
+    Comments are excluded: reader comments about "Cuba libre" must not make hits.
+    """
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=True,
+        config=_CONFIG,
+    )
+    if not isinstance(doc, Document):
+        return None
+    text = (doc.text or "").strip()
+    if not text:
+        return None
+    return ExtractedPage(
+        text=text,
+        title=doc.title or None,
+        author=doc.author or None,
+        published=_date(doc.date),
+        language=detect_language(text),
+    )
+
+
+_WARM_UP_PAGE = (
+    b"<html><body><article><h1>Warm-up</h1><p>"
+    + b"El gobierno cubano y Washington intercambian mensajes sobre el combustible. " * 8
+    + b"</p></article></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Load the models and caches a first extraction would (see monitor.ingest._preload)."""
+    extract_html(_WARM_UP_PAGE, "https://example.org/warm-up")
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text``, or None when there is too little to tell."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if len(sample.split()) < 3:
+        return None
+    language, _score = py3langid.classify(sample)
+    return str(language)
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class ExtractorPool:
+    """Runs ``extract_html`` in worker processes, one page per worker at a time.
+
+    Use ``async with``. A page past its deadline raises ExtractError; its worker is killed
+    and a fresh pool takes over, so one hostile page never stalls the rest.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        timeout: float,
+        max_tasks_per_child: int = 200,
+        function: Callable[[bytes, str], ExtractedPage | None] = extract_html,
+    ) -> None:
+        self._function = function
+        self._workers = workers or default_workers()
+        self._timeout = timeout
+        self._max_tasks = max_tasks_per_child
+        # forkserver: workers start from a clean process with trafilatura preloaded, not
+        # from a fork of this one (which holds the event loop and resolver threads).
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["monitor.ingest._preload"])
+        self._pool = self._new_pool()
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self._workers, mp_context=self._context, max_tasks_per_child=self._max_tasks
+        )
+
+    async def __aenter__(self) -> ExtractorPool:
+        # Start the forkserver and the workers now, off the event loop: the first start
+        # loads and warms the extractor (~1.5 s), which would otherwise stall the first
+        # cycle's fetching.
+        await asyncio.to_thread(self._start_workers)
+        return self
+
+    def _start_workers(self) -> None:
+        pids = {f.result() for f in [self._pool.submit(os.getpid) for _ in range(self._workers)]}
+        log.debug("extraction workers started: %s", sorted(pids))
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    async def extract(self, html: bytes, url: str) -> ExtractedPage | None:
+        """Extract one page; raises ExtractError on a crash or a passed deadline."""
+        if self._slots is None:
+            # One queued page per worker, so a worker never waits for the event loop.
+            self._slots = asyncio.Semaphore(self._workers * 2)
+        async with self._slots:
+            for _attempt in range(2):
+                pool = self._pool
+                try:
+                    return await self._run(pool, html, url)
+                except BrokenProcessPool:
+                    # Our pool was replaced under us (another page timed out): try once more.
+                    if pool is self._pool:
+                        self._replace(pool)
+            raise ExtractError(f"{url}: extraction worker crashed")
+
+    async def _run(self, pool: ProcessPoolExecutor, html: bytes, url: str) -> ExtractedPage | None:
+        future = asyncio.get_running_loop().run_in_executor(pool, self._function, html, url)
+        try:
+            return await asyncio.wait_for(future, self._timeout)
+        except TimeoutError as e:
+            self._replace(pool)
+            raise ExtractError(f"{url}: extraction took over {self._timeout:g}s") from e
+        except BrokenProcessPool:
+            raise
+        except Exception as e:  # anything trafilatura or lxml raised inside the worker
+            raise ExtractError(f"{url}: extraction failed: {type(e).__name__}: {e}") from e
+
+    def _replace(self, pool: ProcessPoolExecutor) -> None:
+        if pool is not self._pool:
+            return
+        self._pool = self._new_pool()
+        # A stuck worker cannot be cancelled; killing it is the only way to get the core back.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)

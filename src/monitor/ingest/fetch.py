@@ -1,0 +1,295 @@
+"""HTTP for feeds and article pages: polite, capped, and never hanging.
+
+The only module importing httpx (and aiohttp, its transport here). Two long-lived clients
+share the limits: one for feeds (configured by the user, so any address goes) and one for
+article pages (URLs from feed content, so untrusted: only public addresses unless allowed).
+
+What every request gets:
+- a total deadline (httpx timeouts are per read, so a server dripping bytes would hold a
+  request forever without ``asyncio.timeout``);
+- a byte cap on the *decoded* body while streaming, so a gzip bomb stops early;
+- at most ``concurrency`` requests at once and ``per_host`` per host;
+- at most 5 redirects, only to http/https.
+Feeds also get conditional GET, and a chain of permanent redirects reports the new URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import re
+import socket
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+import httpx
+from httpx_aiohttp import AiohttpTransport
+
+from monitor.config.schema import FetchSettings
+from monitor.errors import (
+    AddressNotAllowed,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    ResponseTooLarge,
+)
+from monitor.text.html import one_line
+from monitor.text.urls import host_of
+from monitor.types import FetchResult
+
+MAX_REDIRECTS = 5
+#: Longest Retry-After we honour; beyond this a server is asking for more than a poll cycle.
+MAX_RETRY_AFTER = 24 * 3600.0
+_FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+_PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
+
+
+#: What carries the requests: httpx's transport interface, so any httpx transport fits.
+Transport = httpx.AsyncBaseTransport
+
+
+class Fetcher:
+    """Fetches feeds and pages with one pair of long-lived clients; use ``async with``.
+
+    ``transport`` replaces the network (``httpx.MockTransport`` in tests, an offline
+    transport for the demo). It then carries both clients, and the public-address check,
+    which lives in the real transport's socket factory, is the transport's business.
+    """
+
+    def __init__(self, settings: FetchSettings, transport: Transport | None = None) -> None:
+        self._settings = settings
+        self._deadline = settings.timeout.total_seconds()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._hosts = _HostLimiter(settings.per_host)
+        context = httpx.create_ssl_context()
+        public_pages = not settings.allow_private_addresses
+        self._feeds = _client(settings, transport or _network(settings, context, False))
+        self._pages = _client(settings, transport or _network(settings, context, public_pages))
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._feeds.aclose()
+        await self._pages.aclose()
+
+    async def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET a feed, conditionally when we hold validators; 304 comes back as a result."""
+        headers = {"Accept": _FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return await self._get(self._feeds, url, headers, self._settings.feed_max_bytes)
+
+    async def fetch_page(self, url: str) -> FetchResult:
+        """GET an article page; refuses non-HTML bodies."""
+        result = await self._get(
+            self._pages, url, {"Accept": _PAGE_ACCEPT}, self._settings.max_bytes
+        )
+        media = (result.content_type or "text/html").split(";")[0].strip().lower()
+        if media not in _PAGE_TYPES:
+            raise FetchError(url, f"not an HTML page ({media})")
+        return result
+
+    async def _get(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
+    ) -> FetchResult:
+        async with self._slots, self._hosts.slot(host_of(url)):
+            try:
+                async with asyncio.timeout(self._deadline):
+                    return await _exchange(client, url, headers, cap)
+            except TimeoutError as e:
+                raise FetchTimeout(url, f"no complete answer within {self._deadline:g}s") from e
+            except AddressNotAllowed as e:
+                raise AddressNotAllowed(url, str(e)) from e
+            except (httpx.HTTPError, aiohttp.ClientError) as e:
+                raise _translate(url, e) from e
+
+
+async def _exchange(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
+) -> FetchResult:
+    """GET ``url``, following at most MAX_REDIRECTS redirects to http(s) URLs."""
+    current, permanent = url, True
+    for _hop in range(MAX_REDIRECTS + 1):
+        async with client.stream("GET", current, headers=headers) as response:
+            status = response.status_code
+            location = response.headers.get("location")
+            if status in _REDIRECTS and location:
+                permanent = permanent and status in (301, 308)
+                current = _redirect_target(url, current, location)
+                continue
+            if status == 304:
+                return _result(url, response, b"", None)
+            if not 200 <= status < 300:
+                raise HTTPStatusError(url, status, _retry_after(response, status))
+            body = await _read_capped(url, response, cap)
+            moved = current if permanent and current != url else None
+            return _result(url, response, body, moved)
+    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+
+def _redirect_target(url: str, current: str, location: str) -> str:
+    target = urljoin(current, location.strip())
+    if urlsplit(target).scheme.lower() not in ("http", "https"):
+        raise AddressNotAllowed(url, f"redirected to a non-http(s) URL: {target[:200]}")
+    return target
+
+
+async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise ResponseTooLarge(url, f"body of {int(declared):,} bytes is over the {cap:,} cap")
+    chunks, size = [], 0
+    # aiter_bytes yields decoded (gunzipped) bytes, so the cap holds against gzip bombs.
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise ResponseTooLarge(url, f"body is over the {cap:,} byte cap")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _result(url: str, response: httpx.Response, body: bytes, moved: str | None) -> FetchResult:
+    h = response.headers
+    return FetchResult(
+        url=url,
+        final_url=str(response.url),
+        status=response.status_code,
+        body=body,
+        content_type=h.get("content-type"),
+        content_language=h.get("content-language"),
+        etag=h.get("etag"),
+        last_modified=h.get("last-modified"),
+        moved_to=moved,
+        max_age=_max_age(h.get("cache-control", "")),
+    )
+
+
+def _max_age(cache_control: str) -> float | None:
+    match = _MAX_AGE.search(cache_control)
+    return float(match[1]) if match else None
+
+
+def _retry_after(response: httpx.Response, status: int) -> float | None:
+    """Seconds from a 429/503 Retry-After given as seconds or as an HTTP-date."""
+    value = response.headers.get("retry-after", "").strip()
+    if status not in (429, 503) or not value:
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), MAX_RETRY_AFTER)
+
+
+def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError:
+    """httpx's and aiohttp's exceptions → ours, with a message that fits on one line."""
+    cause = e.__cause__ if isinstance(e.__cause__, aiohttp.ClientError) else e
+    detail = one_line(str(cause)) or type(cause).__name__
+    if isinstance(cause, aiohttp.ServerTimeoutError) or (
+        isinstance(e, httpx.TimeoutException) and cause is e
+    ):
+        return FetchTimeout(url, f"timed out: {detail}"[:300])
+    if isinstance(e, httpx.UnsupportedProtocol):
+        return AddressNotAllowed(url, "only http and https URLs are fetched")
+    if isinstance(e, httpx.DecodingError):
+        return FetchError(url, "body could not be decoded (bad compression)")
+    return FetchError(url, f"{type(cause).__name__}: {detail}"[:300])
+
+
+def _network(settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: bool) -> Transport:
+    # aiohttp under httpx: the same API for half the CPU per request of httpx's own
+    # transport at high concurrency (encode/httpx#3215; docs/performance.md has our figures).
+    def session() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(
+            limit=settings.concurrency,
+            keepalive_timeout=30.0,
+            ssl=ssl_context,
+            ttl_dns_cache=300,
+            socket_factory=_public_socket if public_only else None,
+        )
+        # Proxies from the environment are not used: they would carry page requests past
+        # the public-address check.
+        return aiohttp.ClientSession(connector=connector, trust_env=False)
+
+    transport: Transport = AiohttpTransport(client=session, verify=ssl_context, trust_env=False)
+    return transport
+
+
+def _client(settings: FetchSettings, transport: Transport) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(settings.timeout.total_seconds()),
+        # Redirects are followed in _exchange, one fresh request per hop.
+        follow_redirects=False,
+        headers={"User-Agent": settings.user_agent},
+        trust_env=False,
+    )
+
+
+def _public_socket(addr_info: tuple[Any, ...]) -> socket.socket:
+    """Open a socket only towards a public address.
+
+    The check sits where the socket is opened, after name resolution, so it covers every
+    redirect hop, IP literals, and DNS answers that change between a check and a connect.
+    """
+    family, kind, proto, _, address = addr_info
+    if not _is_public(str(address[0])):
+        raise AddressNotAllowed(
+            str(address[0]),
+            f"refused to connect to non-public address {address[0]} "
+            "(set fetch.allow_private_addresses to allow)",
+        )
+    return socket.socket(family=family, type=kind, proto=proto)
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _HostLimiter:
+    """At most ``per_host`` requests at once to each host; forgets idle hosts."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = per_host
+        self._hosts: dict[str, tuple[asyncio.Semaphore, int]] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        semaphore, users = self._hosts.get(host, (asyncio.Semaphore(self._per_host), 0))
+        self._hosts[host] = (semaphore, users + 1)
+        try:
+            async with semaphore:
+                yield
+        finally:
+            semaphore, users = self._hosts[host]
+            if users <= 1:
+                del self._hosts[host]
+            else:
+                self._hosts[host] = (semaphore, users - 1)

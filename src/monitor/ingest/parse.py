@@ -1,0 +1,196 @@
+"""Feed bytes → ParsedFeed: plain-text fields, stable keys, canonical URLs, UTC dates.
+
+The only module importing feedparser. feedparser gets bytes and lower-case headers, never a
+str (a str may be opened as a path or URL) and never a URL. Its ``bozo`` flag is only a
+warning: a feed fails only when no entries can be read from it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from monitor.errors import ParseError
+from monitor.text.html import html_to_text, one_line
+from monitor.text.urls import canonical_url, is_http_url
+from monitor.types import Entry, ParsedFeed
+
+#: Dates before this are parse errors (feedparser turns odd formats into odd years).
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+#: How far ahead of the clock a date may be before we call it wrong (time-zone slop).
+FUTURE_SLACK = timedelta(days=2)
+MAX_TITLE = 1_000
+MAX_SUMMARY = 100_000
+
+_XML_DECL = re.compile(rb"^(\s*<\?xml[^>]*?encoding=[\"'])([A-Za-z0-9._-]+)([\"'])")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    url: str,
+    scope: str,
+    now: datetime,
+    content_type: str | None = None,
+    content_language: str | None = None,
+) -> ParsedFeed:
+    """Parse one feed document.
+
+    Args:
+        body: the raw (decoded from gzip, not from charset) response body.
+        url: the final URL the body came from; relative links resolve against it.
+        scope: namespace for guids that are not URLs (the feed's host), so "123" from two
+            sites stays two entries.
+        now: the clock, to reject dates in the future.
+
+    Raises:
+        ParseError: the body holds no readable entries (HTML page, truncated XML, empty).
+    """
+    body, content_type = _repair_encoding(body, content_type)
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    if content_language:
+        headers["content-language"] = content_language
+    # Sanitising and URI resolution are most of feedparser's time; we strip HTML ourselves.
+    try:
+        doc = feedparser.parse(
+            body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as e:  # feedparser can fail in odd ways on hostile input
+        raise ParseError(url, f"feed parser failed: {type(e).__name__}: {one_line(str(e))}") from e
+    warning = _bozo(doc)
+    if not doc.entries:
+        if doc.bozo or not doc.get("version"):
+            raise ParseError(url, f"not a readable feed ({warning or 'no RSS, Atom or RDF found'})")
+        return ParsedFeed(title=_feed_title(doc), language=_language(doc), entries=())
+    entries = [e for e in (_entry(raw, scope, now) for raw in doc.entries) if e is not None]
+    return ParsedFeed(
+        title=_feed_title(doc),
+        language=_language(doc),
+        entries=_unique(entries),
+        warning=warning,
+    )
+
+
+def _bozo(doc: Any) -> str | None:
+    if not doc.bozo:
+        return None
+    exc = doc.get("bozo_exception")
+    name = type(exc).__name__ if exc is not None else "bozo"
+    return one_line(f"{name}: {exc}")[:300]
+
+
+def _feed_title(doc: Any) -> str:
+    return one_line(html_to_text(doc.feed.get("title", "")))[:MAX_TITLE]
+
+
+def _language(doc: Any) -> str | None:
+    value = doc.feed.get("language")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip().split("-")[0].split("_")[0].lower()[:3] or None
+
+
+def _entry(raw: Any, scope: str, now: datetime) -> Entry | None:
+    link = raw.get("link") or ""
+    url = canonical_url(link) if is_http_url(link) else ""
+    title = one_line(html_to_text(raw.get("title", "")))[:MAX_TITLE]
+    summary = html_to_text(_longest_content(raw))[:MAX_SUMMARY]
+    if not (url or title or summary):
+        return None
+    published = _date(raw, "published_parsed", now) or _date(raw, "updated_parsed", now)
+    author = one_line(raw.get("author", ""))[:200] or None
+    source = raw.get("source") or {}
+    return Entry(
+        key=_key(raw.get("id"), url, title, published, scope),
+        url=url,
+        title=title,
+        summary=summary,
+        published=published,
+        author=author,
+        source=one_line(source.get("title", ""))[:200] or None,
+    )
+
+
+def _longest_content(raw: Any) -> str:
+    candidates = [raw.get("summary", "")]
+    candidates += [c.get("value", "") for c in raw.get("content", []) or []]
+    return max((c for c in candidates if isinstance(c, str)), key=len, default="")
+
+
+def _date(raw: Any, field: str, now: datetime) -> datetime | None:
+    parsed = raw.get(field)
+    if not parsed:
+        return None
+    try:
+        # feedparser gives naive UTC struct_time; timegm (not mktime) keeps it UTC.
+        value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    if value < EARLIEST or value > now + FUTURE_SLACK:
+        return None
+    return value
+
+
+def _key(guid: Any, url: str, title: str, published: datetime | None, scope: str) -> str:
+    guid = one_line(guid) if isinstance(guid, str) else ""
+    if guid and is_http_url(guid):
+        return "url:" + canonical_url(guid)
+    if guid:
+        return f"guid:{scope}:{guid[:500]}"
+    if url:
+        return "url:" + url
+    stamp = published.isoformat() if published else ""
+    digest = hashlib.sha1(f"{title}\n{stamp}".encode()).hexdigest()
+    return f"hash:{scope}:{digest}"
+
+
+def _unique(entries: list[Entry]) -> tuple[Entry, ...]:
+    seen: set[str] = set()
+    kept = []
+    for entry in entries:
+        if entry.key not in seen:
+            seen.add(entry.key)
+            kept.append(entry)
+    return tuple(kept)
+
+
+def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """Fix bodies that claim UTF-8 (or claim nothing) but are not valid UTF-8.
+
+    feedparser then guesses a single-byte encoding for the whole feed, which garbles
+    every item of a UTF-8 feed with one bad byte (kurtmckee/feedparser PR #421). We decide
+    instead: mostly valid UTF-8 → replace the bad bytes; no valid multi-byte sequence at
+    all → it is Latin-1/cp1252 mislabelled. Either way feedparser then gets UTF-8.
+    """
+    declared = _declared_charset(body, content_type)
+    if declared not in (None, "utf-8", "utf8"):
+        return body, content_type
+    try:
+        body.decode("utf-8")
+        return body, content_type
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("utf-8", "surrogateescape")
+    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    fixed = body.decode("utf-8", "replace") if good > bad else body.decode("cp1252", "replace")
+    fixed_bytes = _XML_DECL.sub(rb"\1utf-8\3", fixed.encode("utf-8"), count=1)
+    media = (content_type or "application/xml").split(";")[0].strip()
+    return fixed_bytes, f"{media}; charset=utf-8"
+
+
+def _declared_charset(body: bytes, content_type: str | None) -> str | None:
+    if content_type:
+        match = _CHARSET.search(content_type)
+        if match:
+            return match[1].lower()
+    decl = _XML_DECL.match(body[:300])
+    return decl[2].decode("ascii").lower() if decl else None

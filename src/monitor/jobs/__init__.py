@@ -1,0 +1,9 @@
+"""The monitor's jobs, each reading like its diagram: they order calls, decide nothing.
+
+- ``poll``: one poll cycle (fetch, parse, extract, match, store).
+- ``rematch``: the current watchlists over stored articles, after an edit.
+- ``send``: one digest built, delivered and recorded, exactly once.
+
+Rules: decisions live in the pure stages (``ingest.decide``, ``matching``,
+``digest.build``); a job owns the order of calls and the resources it opens.
+"""

@@ -1,0 +1,215 @@
+"""One poll cycle, the shape of the whole monitor::
+
+    store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_keys
+        | fetch.fetch_page | extract (worker processes) | matcher.match
+        | decide.fetched | store.save_feed_update
+
+Feeds are fetched concurrently and each feed's new articles go to the extraction workers as
+soon as its feed arrives, so extraction overlaps the fetching of the other feeds. All
+database work happens here, on the event loop's thread: one writer, short transactions.
+Every decision (which text, which fallback, when next) is ``ingest.decide``'s.
+
+An error in one feed is recorded on that feed (one line) and the cycle goes on, whatever
+the error: an unexpected exception is that feed's failure, not the end of the cycle. A
+page that cannot be fetched or extracted falls back to the entry's summary. Only a
+storage error ends the cycle, since nothing could be recorded anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from monitor.config import Config
+from monitor.errors import ExtractError, FeedError, HTTPStatusError, StorageError
+from monitor.ingest import decide
+from monitor.ingest.extract import ExtractorPool, detect_language
+from monitor.ingest.fetch import Fetcher
+from monitor.ingest.parse import parse_feed
+from monitor.matching.matcher import Matcher
+from monitor.storage import Store
+from monitor.text.html import one_line
+from monitor.text.urls import host_of
+from monitor.types import (
+    Article,
+    Entry,
+    ExtractedPage,
+    Feed,
+    FeedOutcome,
+    FeedState,
+    FeedUpdate,
+    Hit,
+    ParsedFeed,
+    RunReport,
+)
+
+log = logging.getLogger(__name__)
+
+#: Pages fetched or being fetched, per extraction worker, before extraction: enough to
+#: keep the workers busy through fetch latency, few enough to bound the memory they hold.
+PAGES_PER_WORKER = 8
+
+Clock = Callable[[], datetime]
+Progress = Callable[[FeedOutcome], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Poller:
+    """The parts one cycle needs, injected so tests and benchmarks can supply their own."""
+
+    config: Config
+    store: Store
+    fetcher: Fetcher
+    extractor: ExtractorPool
+    matcher: Matcher | None = None
+    clock: Clock = utc_now
+    rng: random.Random = field(default_factory=random.Random)
+    _backlog: asyncio.Semaphore | None = field(default=None, init=False)
+
+    async def run(
+        self, feeds: Sequence[Feed] | None = None, progress: Progress | None = None
+    ) -> RunReport:
+        """Poll ``feeds`` (default: every configured feed) once, now."""
+        started = time.monotonic()
+        selected = list(self.config.feeds if feeds is None else feeds)
+        states = self.store.sync_feeds(self.config.feeds, self.clock())
+        tasks = [asyncio.create_task(self.poll_feed(f, states[f.name])) for f in selected]
+        try:
+            for task in asyncio.as_completed(tasks):
+                outcome = await task
+                if progress:
+                    progress(outcome)
+        except BaseException:
+            # A storage error (or an interrupt) ends the cycle: stop the other feeds' work
+            # and collect what they raised, so none is left unretrieved.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        outcomes = tuple(t.result() for t in tasks)
+        return RunReport(outcomes=outcomes, seconds=time.monotonic() - started)
+
+    async def poll_feed(self, feed: Feed, state: FeedState) -> FeedOutcome:
+        """Fetch, parse, extract and store one feed; never raises for a feed's own fault."""
+        try:
+            return await self._poll(feed, state)
+        except StorageError:
+            raise
+        except FeedError as e:
+            retry_after = e.retry_after if isinstance(e, HTTPStatusError) else None
+            return self._save_failure(feed, state, str(e), retry_after)
+        except Exception as e:  # a bug or a library surprise: this feed's failure only
+            log.debug("feed %s: unexpected error", feed.name, exc_info=True)
+            message = one_line(f"unexpected error: {type(e).__name__}: {e}")[:300]
+            return self._save_failure(feed, state, message, None)
+
+    async def _poll(self, feed: Feed, state: FeedState) -> FeedOutcome:
+        result = await self.fetcher.fetch_feed(
+            state.url, etag=state.etag, last_modified=state.last_modified
+        )
+        poll = self.config.settings.poll
+        if result.not_modified:
+            self._save(decide.unchanged(feed, state, poll, now=self.clock(), rng=self.rng))
+            return FeedOutcome(feed=feed.name, status="not_modified")
+        parsed = parse_feed(
+            result.body,
+            url=result.final_url,
+            scope=host_of(feed.url),
+            now=self.clock(),
+            content_type=result.content_type,
+            content_language=result.content_language,
+        )
+        if parsed.warning:
+            log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
+        new = decide.new_entries(parsed, self.store.known_keys(e.key for e in parsed.entries))
+        articles = await asyncio.gather(*(self._article(feed, parsed, e) for e in new))
+        hits = self._match(articles)
+        update = decide.fetched(
+            feed, state, poll, result, articles=articles, hits=hits, now=self.clock(), rng=self.rng
+        )
+        inserted = self._save(update)
+        stored_hits = sum(1 for key, _ in hits if key in inserted)
+        log.info("feed %s: ok, %d new, %d hits", feed.name, len(inserted), stored_hits)
+        return FeedOutcome(
+            feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits
+        )
+
+    def _match(self, articles: Sequence[Article]) -> list[tuple[str, Hit]]:
+        if self.matcher is None:
+            return []
+        return [
+            (article.key, hit)
+            for article in articles
+            for hit in self.matcher.match(article.title, article.text)
+        ]
+
+    async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
+        page = await self._page(entry) if decide.wants_page(feed, entry) else None
+        return decide.article(feed, parsed, entry, page, now=self.clock(), detect=detect_language)
+
+    async def _page(self, entry: Entry) -> ExtractedPage | None:
+        if self._backlog is None:
+            self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
+        async with self._backlog:
+            try:
+                result = await self.fetcher.fetch_page(entry.url)
+                return await self.extractor.extract(result.body, result.final_url)
+            except (FeedError, ExtractError) as e:
+                log.info("page %s: using the feed summary: %s", entry.url, e)
+                return None
+
+    def _save(self, update: FeedUpdate) -> dict[str, int]:
+        return self.store.save_feed_update(update)
+
+    def _save_failure(
+        self, feed: Feed, state: FeedState, message: str, retry_after: float | None
+    ) -> FeedOutcome:
+        poll = self.config.settings.poll
+        self._save(
+            decide.failed(
+                feed,
+                state,
+                poll,
+                error=message,
+                retry_after=retry_after,
+                now=self.clock(),
+                rng=self.rng,
+            )
+        )
+        log.warning("feed %s: %s (%s)", feed.name, message, state.url)
+        return FeedOutcome(feed=feed.name, status="failed", error=message)
+
+
+async def poll(
+    config: Config,
+    *,
+    feeds: Sequence[Feed] | None = None,
+    progress: Progress | None = None,
+    clock: Clock = utc_now,
+) -> RunReport:
+    """Open the store, the HTTP clients and the workers, run one cycle, close them."""
+    store = Store.open(config.database)
+    try:
+        settings = config.settings
+        async with (
+            Fetcher(settings.fetch) as fetcher,
+            ExtractorPool(
+                settings.extract.workers,
+                settings.extract.timeout.total_seconds(),
+                settings.extract.max_tasks_per_child,
+            ) as extractor,
+        ):
+            matcher = Matcher(config.watchlists, config.shared_exclusions)
+            poller = Poller(config, store, fetcher, extractor, matcher, clock=clock)
+            return await poller.run(feeds, progress)
+    finally:
+        store.close()

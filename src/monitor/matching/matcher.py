@@ -1,0 +1,270 @@
+"""Watchlists → one compiled matcher; a title and a text → scored, explained hits.
+
+Pure. The only module importing pyahocorasick. How a text is judged, in order:
+
+1. Title and body are folded (fold.py): accents, case, hyphens, apostrophes and dots do
+   not matter; terms marked case-sensitive keep case but still ignore accents.
+2. Every alias of every term and every exclusion of every watchlist is found in one pass
+   of one Aho-Corasick automaton over the lower-cased folding; a case-sensitive alias is
+   then checked against the case-kept folding at the same place. Aliases match whole
+   words; an alias ending in ``*`` matches words starting with it.
+3. A mention lying inside an exclusion match (the watchlist's own, or a shared one from
+   ``_common.yaml``) is void: "Mark Cuban" voids "Cuban", "pelo rubio" voids "rubio". An
+   exclusion with document scope voids the same words everywhere in the text.
+4. Each term scores ``weight × (scoring.title if it is in the title) + weight ×
+   scoring.body × its body mentions (at most scoring.max_repeats)``. A group's score is the
+   sum over its terms; the watchlist's score is the sum over its distinct terms.
+5. The rule is evaluated over the groups. ``within`` asks for one mention of each listed
+   group inside one window (words, sentence or paragraph); a title mention is near every
+   mention, because a headline frames its whole article.
+6. A hit needs the rule to hold and the score to reach ``min_score``.
+
+Step 3 ends in evidence.py (which mentions count, how often, where); steps 4-6 live in
+verdict.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from monitor.matching.evidence import Evidence, Mention, Slot
+from monitor.matching.model import Exclusion, Watchlist
+from monitor.matching.verdict import Evaluation, hit_of, judge, required_groups
+from monitor.text.fold import FoldedText, fold_term, spacings
+from monitor.types import Field, Hit
+
+__all__ = ["Evaluation", "Matcher", "Mention"]
+
+#: Owner of an exclusion that applies to every watchlist.
+SHARED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class _TermOwner:
+    slot: int  # index into Matcher._slots, shared by every watchlist that uses the term
+    alias: str
+    #: For a case-sensitive alias, its folded form with case kept, which the text must
+    #: show at the match (the automaton itself works on lower-cased text).
+    cased: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _ExclusionOwner:
+    watchlist: int
+    exclusion: Exclusion
+    cased: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Void:
+    """Where an exclusion matched (positions in the folded text, like Mention's)."""
+
+    field: Field
+    start: int
+    end: int
+    exclusion: Exclusion
+
+
+_Owner = _TermOwner | _ExclusionOwner
+#: What the automaton returns for a key: the key, its owners, and the names of the groups
+#: its terms belong to (for the cheap "can this watchlist match at all" test).
+_Payload = tuple[str, tuple[_Owner, ...], frozenset[str]]
+_Keys = dict[str, list[_Owner]]
+
+
+class Matcher:
+    """All watchlists compiled into one automaton; build once, use for many texts.
+
+    A term that several watchlists share (a group of ``_common.yaml``) is one slot, found
+    once per occurrence; each watchlist then judges the mentions of its own slots.
+    """
+
+    def __init__(
+        self, watchlists: Sequence[Watchlist], shared_exclusions: Sequence[Exclusion] = ()
+    ) -> None:
+        self.watchlists = tuple(watchlists)
+        self.shared_exclusions = tuple(shared_exclusions)
+        self._slots: list[Slot] = []
+        self._slot_ids: dict[Slot, int] = {}
+        keys: _Keys = defaultdict(list)
+        self._members = [self._add_watchlist(i, w, keys) for i, w in enumerate(self.watchlists)]
+        self._required = [required_groups(w.rule) for w in self.watchlists]
+        for exclusion in shared_exclusions:
+            _add_exclusion(keys, SHARED, exclusion)
+        self._automaton = self._build(keys)
+
+    def _add_watchlist(self, index: int, watchlist: Watchlist, keys: _Keys) -> frozenset[int]:
+        members = set()
+        for group in watchlist.groups:
+            for term in group.terms:
+                slot = Slot(group.name, term)
+                if slot not in self._slot_ids:
+                    self._slot_ids[slot] = len(self._slots)
+                    self._slots.append(slot)
+                    for alias in term.aliases:
+                        for key, cased in _keys(alias, term.case_sensitive):
+                            keys[key].append(_TermOwner(self._slot_ids[slot], alias, cased))
+                members.add(self._slot_ids[slot])
+        for exclusion in watchlist.exclusions:
+            _add_exclusion(keys, index, exclusion)
+        return frozenset(members)
+
+    def _build(self, keys: _Keys) -> Any:
+        if not keys:
+            return None
+        automaton = ahocorasick.Automaton()
+        for key, owners in keys.items():
+            groups = frozenset(
+                self._slots[o.slot].group for o in owners if isinstance(o, _TermOwner)
+            )
+            automaton.add_word(key, (key, tuple(owners), groups))
+        automaton.make_automaton()
+        return automaton
+
+    def match(self, title: str, text: str) -> tuple[Hit, ...]:
+        """The hits of every watchlist on this text, in watchlist order."""
+        found = (
+            hit_of(self.watchlists[index], self._members[index], evidence)
+            for index, evidence, _own in self._judgeable(title, text, only_possible=True)
+        )
+        return tuple(hit for hit in found if hit is not None)
+
+    def evaluate(self, title: str, text: str, *, explain: bool = False) -> list[Evaluation]:
+        """Judge the text against every watchlist; ``explain`` writes down every rule
+        node's result and keeps each watchlist's mentions, void ones too."""
+        return [
+            judge(self.watchlists[index], self._members[index], evidence, own, explain=explain)
+            for index, evidence, own in self._judgeable(title, text, keep_mentions=explain)
+        ]
+
+    def _judgeable(
+        self, title: str, text: str, *, only_possible: bool = False, keep_mentions: bool = False
+    ) -> Iterator[tuple[int, Evidence, tuple[Mention, ...]]]:
+        """Each watchlist to judge, with the evidence it judges (and its own mentions).
+
+        ``only_possible`` skips watchlists whose rule cannot hold for lack of a group.
+        """
+        fields: dict[str, FoldedText] = {"title": FoldedText(title), "body": FoldedText(text)}
+        automaton = self._automaton
+        found: dict[str, list[tuple[int, _Payload]]] = {
+            name: list(automaton.iter(folded.lower)) if automaton is not None else []
+            for name, folded in fields.items()
+        }
+        chosen = self._possible(found) if only_possible else range(len(self.watchlists))
+        if not chosen:
+            return
+        mentions, voids = _mentions(found, fields)
+        # Text order once, so every watchlist's share of the mentions is in order too.
+        mentions.sort(key=_text_order)
+        mentions = _apply_voids(mentions, voids[SHARED], self._slots)
+        shared = Evidence.of(self._slots, fields, mentions)
+        for index in chosen:
+            members = self._members[index]
+            # The watchlist's own mentions are needed only to explain, or when its own
+            # exclusions matched (then it gets evidence of its own).
+            if not (keep_mentions or voids[index]):
+                yield index, shared, ()
+                continue
+            own = [m for m in mentions if m.slot in members]
+            if not voids[index]:
+                yield index, shared, tuple(own)
+                continue
+            own = _apply_voids(own, voids[index], self._slots)
+            yield index, Evidence.of(self._slots, fields, own), tuple(own)
+
+    def _possible(self, found: dict[str, list[tuple[int, _Payload]]]) -> list[int]:
+        present: set[str] = set()
+        for matches in found.values():
+            for _last, payload in matches:
+                present |= payload[2]
+        if not present:
+            return []
+        return [
+            index
+            for index, required in enumerate(self._required)
+            if all(needed & present for needed in required)
+        ]
+
+
+def _add_exclusion(keys: _Keys, owner: int, exclusion: Exclusion) -> None:
+    for key, cased in _keys(exclusion.phrase, exclusion.case_sensitive):
+        keys[key].append(_ExclusionOwner(owner, exclusion, cased))
+
+
+def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None]]:
+    """Automaton keys for an alias (lower-cased, space-delimited, open-ended for a
+    prefix; one per spacing), each with the case-kept form a case-sensitive alias must
+    show at the match."""
+    stem = alias.rstrip("*")
+    end = "" if alias.endswith("*") else " "
+    lowers = spacings(fold_term(stem))
+    caseds = spacings(fold_term(stem, case_sensitive=True)) if case_sensitive else None
+    return [(f" {lower}{end}", caseds[i] if caseds else None) for i, lower in enumerate(lowers)]
+
+
+def _mentions(
+    found: dict[str, list[tuple[int, _Payload]]], fields: dict[str, FoldedText]
+) -> tuple[list[Mention], dict[int, list[_Void]]]:
+    mentions: list[Mention] = []
+    voids: dict[int, list[_Void]] = defaultdict(list)
+    for name, matches in found.items():
+        _field_mentions(name, fields[name], matches, mentions, voids)  # type: ignore[arg-type]
+    return mentions, voids
+
+
+def _field_mentions(
+    name: Field,
+    folded: FoldedText,
+    matches: list[tuple[int, _Payload]],
+    mentions: list[Mention],
+    voids: dict[int, list[_Void]],
+) -> None:
+    for last, (key, owners, _groups) in matches:
+        start = last - len(key) + 2  # skip the key's leading space
+        end = folded.word_end(last) if key[-1] != " " else last
+        for owner in owners:
+            if owner.cased is not None and not folded.cased.startswith(owner.cased, start):
+                continue
+            if isinstance(owner, _ExclusionOwner):
+                voids[owner.watchlist].append(_Void(name, start, end, owner.exclusion))
+            else:
+                mentions.append(Mention(owner.slot, owner.alias, name, start, end, folded))
+
+
+def _apply_voids(mentions: list[Mention], voids: list[_Void], slots: list[Slot]) -> list[Mention]:
+    """Void mentions inside an exclusion; a document-scope exclusion also voids the same
+    words wherever else they occur in the text."""
+    if not voids:
+        return mentions
+    judged = [_void(m, slots[m.slot].group, voids) for m in mentions]
+    scoped = {v.exclusion.phrase for v in voids if v.exclusion.document}
+    words = {_words(m): m.voided_by for m in judged if m.voided_by in scoped}
+    if not words:
+        return judged
+    return [
+        m.voided(words[_words(m)]) if m.voided_by is None and _words(m) in words else m
+        for m in judged
+    ]
+
+
+def _text_order(m: Mention) -> tuple[str, int, int]:
+    return (m.field, m.start, -m.end)
+
+
+def _words(mention: Mention) -> tuple[str, int]:
+    """What a document-scope exclusion voids elsewhere: the same alias of the same term."""
+    return mention.alias.casefold(), mention.slot
+
+
+def _void(mention: Mention, group: str, voids: list[_Void]) -> Mention:
+    for v in voids:
+        inside = v.start <= mention.start and mention.end <= v.end
+        groups = v.exclusion.groups
+        if inside and v.field == mention.field and (not groups or group in groups):
+            return mention.voided(v.exclusion.phrase)
+    return mention

@@ -1,0 +1,127 @@
+"""The watchlist model: frozen records that config/ builds and matcher.py compiles.
+
+A watchlist names **groups** of **terms** (each with aliases), a **rule** over the groups
+(``all`` / ``any`` / ``none``, optionally ``within`` a window), **exclusions** that void
+a mention (``Mark Cuban`` is not Cuba), scoring weights, and **examples** that must and
+must not match. docs/watchlists.md describes the YAML that becomes these records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from monitor.types import Field
+
+Unit = Literal["words", "sentence", "paragraph"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    """One thing to look for, under any of its spellings."""
+
+    #: The canonical name, shown in explanations and digests.
+    name: str
+    #: Every spelling that counts, the name first. ``cuban*`` matches words starting so.
+    aliases: tuple[str, ...]
+    weight: float = 1.0
+    #: Match letter case exactly (``US``, ``EFE``); accents are ignored either way.
+    case_sensitive: bool = False
+    #: Where the term counts: the title, the body or both.
+    fields: tuple[Field, ...] = ("title", "body")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    name: str
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupRef:
+    """True when the group's score reaches ``min_score`` (any mention, by default)."""
+
+    group: str
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Proximity:
+    """A window: ``size`` words, or one sentence, or one paragraph."""
+
+    unit: Unit
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllOf:
+    items: tuple[Rule, ...]
+    #: When set, one mention of each listed group must fall inside one window.
+    within: Proximity | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnyOf:
+    items: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoneOf:
+    items: tuple[Rule, ...]
+
+
+Rule = GroupRef | AllOf | AnyOf | NoneOf
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    """A phrase that voids any mention lying inside it (``Cuba Gooding`` voids ``Cuba``)."""
+
+    phrase: str
+    case_sensitive: bool = False
+    #: Also void, everywhere in the text, the mentions through the aliases it voided:
+    #: after "Mark Cuban", a bare
+    #: "Cuban" means him; after "Cuba, New York", a bare "Cuba" means the town.
+    document: bool = False
+    #: Void only mentions of these groups (empty: of every group).
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Example:
+    """A text the watchlist must (``expect``) or must not match; run by ``monitor check``."""
+
+    title: str
+    text: str = ""
+    expect: bool = True
+    #: Where the example is written, for test-runner style reports.
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scoring:
+    """How mentions turn into a score (see docs/watchlists.md)."""
+
+    #: Points per distinct term found in the title, times the term's weight.
+    title: float = 3.0
+    #: Points per mention in the body, times the term's weight...
+    body: float = 1.0
+    #: ...counting at most this many body mentions of one term.
+    max_repeats: int = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Watchlist:
+    #: The file's stem: ``config/watchlists/energy-and-oil.yaml`` → ``energy-and-oil``.
+    name: str
+    title: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    groups: tuple[Group, ...]
+    rule: Rule
+    exclusions: tuple[Exclusion, ...] = ()
+    min_score: float = 1.0
+    scoring: Scoring = Scoring()
+    examples: tuple[Example, ...] = ()
+    file: str = ""

@@ -1,0 +1,153 @@
+"""Articles: what is known, one poll's update stored whole, reading and searching them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from monitor.storage.backend import Backend
+from monitor.storage.hits import INSERT_HIT, hit_params
+from monitor.storage.times import from_iso, iso
+from monitor.types import Article, FeedUpdate, SearchResult, StoredArticle
+
+_INSERT_ARTICLE = """
+INSERT INTO articles (key, feed_id, url, title, summary, text, text_source, author,
+                      language, source, published, fetched_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO NOTHING
+"""
+
+_UPDATE_FEED = """
+UPDATE feeds SET
+    last_fetched_at = :fetched_at,
+    last_status = :status,
+    last_error = :error,
+    consecutive_failures = :failures,
+    next_due_at = :next_due_at,
+    failing_since = CASE WHEN :failed THEN coalesce(failing_since, :fetched_at) END,
+    last_ok_at = CASE WHEN :failed THEN last_ok_at ELSE :fetched_at END,
+    last_new_at = CASE WHEN :new THEN :fetched_at ELSE last_new_at END,
+    etag = CASE WHEN :status = 'ok' THEN :etag ELSE etag END,
+    last_modified = CASE WHEN :status = 'ok' THEN :last_modified ELSE last_modified END,
+    url = coalesce(:moved_to, url)
+WHERE id = :feed_id
+"""
+
+_SEARCH = """
+SELECT a.id, a.title, a.url, a.published, f.name AS feed,
+    snippet(articles_fts, -1, '[', ']', '…', 20) AS snippet
+FROM articles_fts
+JOIN articles a ON a.id = articles_fts.rowid
+JOIN feeds f ON f.id = a.feed_id
+WHERE articles_fts MATCH :q
+ORDER BY rank
+LIMIT :limit
+"""
+
+_ARTICLE = "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id"
+
+
+class ArticleQueries:
+    """The article part of Store (mixed in)."""
+
+    def known_keys(self: Backend, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are stored already."""
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.rows(f"SELECT key FROM articles WHERE key IN ({marks})", chunk)
+            found.update(r["key"] for r in rows)
+        return found
+
+    def save_feed_update(self: Backend, update: FeedUpdate) -> dict[str, int]:
+        """Store a poll's articles and the feed's new state together.
+
+        Returns the id of every article this call inserted, by key (an article another
+        feed stored first under the same key is not inserted again).
+        """
+        with self.write() as db:
+            inserted = {}
+            for article in update.articles:
+                cursor = db.execute(_INSERT_ARTICLE, _article_params(update.feed_id, article))
+                if cursor.rowcount:
+                    inserted[article.key] = int(cursor.lastrowid or 0)
+            for key, hit in update.hits:
+                if key in inserted:
+                    db.execute(INSERT_HIT, hit_params(inserted[key], hit, update.fetched_at))
+            db.execute(_UPDATE_FEED, _feed_params(update, bool(inserted)))
+        return inserted
+
+    def article(self: Backend, ref: str) -> StoredArticle | None:
+        """An article by id, or by URL (as given or canonical)."""
+        column = "a.id" if ref.isdigit() else "a.url"
+        rows = self.rows(
+            f"{_ARTICLE} WHERE {column} = ? ORDER BY a.id LIMIT 1",
+            [int(ref) if ref.isdigit() else ref],
+        )
+        return _stored_article(rows[0]) if rows else None
+
+    def articles(self: Backend, batch: int = 500) -> Iterator[list[StoredArticle]]:
+        """Every stored article, in batches, oldest first."""
+        last = 0
+        while True:
+            rows = self.rows(f"{_ARTICLE} WHERE a.id > ? ORDER BY a.id LIMIT ?", [last, batch])
+            if not rows:
+                return
+            last = rows[-1]["id"]
+            yield [_stored_article(r) for r in rows]
+
+    def search(self: Backend, query: str, limit: int = 20) -> list[SearchResult]:
+        """Full-text search over titles and text; accents and case do not matter.
+
+        The query is taken as plain words (all must occur), never as FTS syntax.
+        """
+        rows = self.rows(_SEARCH, {"q": self.quote_fts(query), "limit": limit})
+        return [
+            SearchResult(
+                article_id=r["id"],
+                title=r["title"],
+                url=r["url"],
+                feed=r["feed"],
+                published=from_iso(r["published"]),
+                snippet=r["snippet"],
+            )
+            for r in rows
+        ]
+
+
+def _article_params(feed_id: int, a: Article) -> list[Any]:
+    return [
+        a.key, feed_id, a.url, a.title, a.summary, a.text, a.text_source, a.author,
+        a.language, a.source, iso(a.published), iso(a.fetched_at),
+    ]  # fmt: skip
+
+
+def _feed_params(u: FeedUpdate, new: bool) -> dict[str, Any]:
+    return {
+        "feed_id": u.feed_id,
+        "fetched_at": iso(u.fetched_at),
+        "status": u.status,
+        "error": u.error,
+        "failures": u.consecutive_failures,
+        "next_due_at": iso(u.next_due_at),
+        "failed": u.status == "failed",
+        "new": new,
+        "etag": u.etag,
+        "last_modified": u.last_modified,
+        "moved_to": u.moved_to,
+    }
+
+
+def _stored_article(row: dict[str, Any]) -> StoredArticle:
+    return StoredArticle(
+        article_id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        text=row["text"],
+        text_source=row["text_source"],
+        feed=row["feed"],
+        language=row["language"],
+        published=from_iso(row["published"]),
+    )

@@ -1,0 +1,81 @@
+"""Feeds: the configured list kept in step with the table, their state and health."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from monitor.storage.backend import Backend
+from monitor.storage.times import from_iso, iso
+from monitor.types import Feed, FeedHealth, FeedState
+
+_FEED_HEALTH = """
+SELECT f.*,
+    (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS items,
+    (SELECT count(*) FROM hits h JOIN articles a ON a.id = h.article_id
+        WHERE a.feed_id = f.id) AS hits
+FROM feeds f WHERE f.active = 1 ORDER BY f.id
+"""
+
+
+class FeedQueries:
+    """The feed part of Store (mixed in)."""
+
+    def sync_feeds(self: Backend, feeds: Sequence[Feed], now: datetime) -> dict[str, FeedState]:
+        """Make the feeds table match feeds.yaml; returns the state of each configured feed.
+
+        A feed whose URL changed in the config starts afresh (no validators, due now).
+        """
+        existing = {r["name"]: r for r in self.rows("SELECT * FROM feeds")}
+        with self.write() as db:
+            for feed in feeds:
+                row = existing.get(feed.name)
+                if row is None:
+                    db.table("feeds").insert(
+                        {"name": feed.name, "config_url": feed.url, "url": feed.url,
+                         "created_at": iso(now), "active": 1}
+                    )  # fmt: skip
+                elif row["config_url"] != feed.url or not row["active"]:
+                    db.execute(
+                        "UPDATE feeds SET config_url = ?, url = ?, etag = NULL, active = 1,"
+                        " last_modified = NULL, next_due_at = NULL WHERE id = ?",
+                        [feed.url, feed.url, row["id"]],
+                    )
+            names = [f.name for f in feeds]
+            marks = ",".join("?" * len(names))
+            db.execute(f"UPDATE feeds SET active = 0 WHERE name NOT IN ({marks})", names)
+        states = {s.name: s for s in FeedQueries.feed_states(self)}
+        return {f.name: states[f.name] for f in feeds}
+
+    def feed_states(self: Backend) -> list[FeedState]:
+        return [
+            FeedState(
+                feed_id=r["id"],
+                name=r["name"],
+                url=r["url"],
+                etag=r["etag"],
+                last_modified=r["last_modified"],
+                consecutive_failures=r["consecutive_failures"],
+                next_due_at=from_iso(r["next_due_at"]),
+            )
+            for r in self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
+        ]
+
+    def feed_health(self: Backend) -> list[FeedHealth]:
+        return [
+            FeedHealth(
+                name=r["name"],
+                url=r["url"],
+                last_fetched_at=from_iso(r["last_fetched_at"]),
+                last_ok_at=from_iso(r["last_ok_at"]),
+                last_new_at=from_iso(r["last_new_at"]),
+                last_status=r["last_status"],
+                last_error=r["last_error"],
+                consecutive_failures=r["consecutive_failures"],
+                failing_since=from_iso(r["failing_since"]),
+                next_due_at=from_iso(r["next_due_at"]),
+                items=r["items"],
+                hits=r["hits"],
+            )
+            for r in self.rows(_FEED_HEALTH)
+        ]

@@ -1,0 +1,9 @@
+"""Text from untrusted sources, made safe and comparable. Pure: no I/O, no state.
+
+- ``html``: HTML fragments (feed titles and summaries) to plain text, one-line fields.
+- ``urls``: the canonical spelling of an article URL, and which URLs can be fetched.
+- ``fold``: folding for matching (accents, case, punctuation), one character per
+  character so that every match maps back to the words as written.
+
+Rules: standard library only; nothing here raises on malformed input.
+"""

@@ -1,0 +1,163 @@
+"""monitor hits, match, explain, rematch and check, run as users run them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import monitor
+from tests.support.config import site_config, write_config
+from tests.support.news import story
+from tests.support.server import FeedServer
+
+WATCHLIST = """title: Relations
+groups:
+  cuba: [Cuba, "cuban*", {term: Havana, aliases: [La Habana]}]
+  us: [{term: United States, aliases: [EE.UU., Estados Unidos, US]}]
+match: {all: [cuba, us]}
+exclude: [Mark Cuban]
+examples:
+  match: [Cuba and the United States]
+  no_match: [Mark Cuban in the United States]
+"""
+
+STORIES = [
+    story(
+        "oil",
+        "EE.UU. amenaza con aranceles a quien venda crudo a La Habana",
+        "Washington presiona.",
+        "es",
+    ),
+    story(
+        "team", "Mark Cuban compra un equipo", "El empresario estadounidense compra un club.", "es"
+    ),
+    story("rain", "Lluvias en Madrid", "Llueve mucho en la capital de España.", "es"),
+]
+
+
+@pytest.fixture
+def polled(server: FeedServer, tmp_path: Path) -> Path:
+    config = site_config(server, tmp_path, STORIES, {"relations": WATCHLIST})
+    result = monitor("--config", str(config), "poll", "--json")
+    assert json.loads(result.stdout)["hits"] == 1, result.stderr
+    return config
+
+
+def test_hits_are_stored_with_terms_and_snippets(polled: Path, tmp_path: Path) -> None:
+    lines = monitor("--config", str(polled), "hits", "--json").stdout.splitlines()
+    (hit,) = [json.loads(x) for x in lines]
+    assert hit["title"] == STORIES[0].title
+    assert hit["watchlist"] == "relations"
+    assert set(hit["terms"]) == {"United States", "Havana"}
+    assert "[EE.UU]" in hit["snippet"]
+    assert set(hit) == {
+        "article_id",
+        "url",
+        "title",
+        "source",
+        "published",
+        "watchlist",
+        "score",
+        "terms",
+        "snippet",
+    }
+    db = sqlite3.connect(tmp_path / "data" / "monitor.db")
+    terms, snippet = db.execute("SELECT terms, snippet FROM hits").fetchone()
+    assert {t["alias"] for t in json.loads(terms)} == {"EE.UU.", "La Habana"}
+    assert "La Habana" in snippet
+    text = monitor("--config", str(polled), "hits").stdout
+    assert "why: " in text
+
+
+def test_match_reads_jsonl_and_stores_nothing(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [], watchlists={"relations": WATCHLIST})
+    docs = [
+        {
+            "id": 1,
+            "title": "EE.UU. amenaza con aranceles a quien venda crudo a La Habana",
+            "text": "",
+        },
+        {"id": "b", "title": "Mark Cuban compra un equipo", "text": "", "language": "es"},
+    ]
+    stdin = "\n".join(json.dumps(d) for d in docs) + "\nnot json\n"
+    result = monitor("--config", str(config), "match", "--json", input_text=stdin)
+    out = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == [1, "b"]
+    assert [h["watchlist"] for h in out[0]["hits"]] == ["relations"]
+    assert set(out[0]["hits"][0]) == {"watchlist", "score", "terms", "snippet"}
+    assert out[1]["hits"] == []
+    assert result.returncode == 1
+    assert "stdin:3: not JSON" in result.stderr
+    assert not (tmp_path / "data" / "monitor.db").exists()
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps(docs[0]) + "\n")
+    from_file = monitor("--config", str(config), "match", str(path))
+    assert from_file.returncode == 0
+    assert from_file.stdout.strip() == "1: relations (6)"
+
+
+def test_explain_shows_terms_and_voided_mentions(polled: Path) -> None:
+    db_ids = [
+        json.loads(x)["article_id"]
+        for x in monitor("--config", str(polled), "hits", "--json").stdout.splitlines()
+    ]
+    hit_text = monitor("--config", str(polled), "explain", str(db_ids[0])).stdout
+    assert "relations: MATCH" in hit_text
+    assert "+ United States [us] as 'EE.UU.' in title at 0" in hit_text
+    rows = (
+        sqlite3.connect(polled.parent / "data" / "monitor.db")
+        .execute("SELECT id, url FROM articles WHERE title LIKE 'Mark Cuban%'")
+        .fetchone()
+    )
+    miss = monitor("--config", str(polled), "explain", rows[1]).stdout
+    assert "relations: no match" in miss
+    assert "voided by exclusion 'Mark Cuban'" in miss
+    assert "✗ group cuba: score 0" in miss
+    unknown = monitor("--config", str(polled), "explain", "999999")
+    assert unknown.returncode == 1
+    assert "no stored article" in unknown.stderr
+
+
+def test_rematch_after_an_edit_keeps_sent_hits(polled: Path) -> None:
+    db = polled.parent / "data" / "monitor.db"
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO digests (id, created_at, sent_at, date, subject, message_id, transport, items, hits)"
+        " VALUES (1, 'x', 'x', '2026-02-01', 's', '<m>', 'file', 1, 1)"
+    )
+    conn.execute("UPDATE hits SET digest_id = 1")
+    conn.commit()
+    # Now Spain counts as Cuba: the rain story matches too; the sent hit stays as it was.
+    (polled / "watchlists" / "relations.yaml").write_text(
+        WATCHLIST.replace("cuba: [Cuba,", "cuba: [España, Cuba,").replace(
+            "us: [{term:", "us: [capital, {term:"
+        )
+    )
+    result = monitor("--config", str(polled), "rematch")
+    assert result.returncode == 0, result.stderr
+    assert "3 articles: 1 hits added, 0 removed" in result.stdout
+    rows = conn.execute(
+        "SELECT a.title, h.digest_id FROM hits h JOIN articles a ON a.id = h.article_id ORDER BY h.id"
+    ).fetchall()
+    assert rows == [(STORIES[0].title, 1), ("Lluvias en Madrid", None)]
+    assert monitor("--config", str(polled), "rematch", "--watchlist", "nope").returncode == 1
+
+
+def test_check_runs_examples_like_tests(tmp_path: Path) -> None:
+    broken = WATCHLIST.replace(
+        "no_match: [Mark Cuban in the United States]", "no_match: [Cuba and the US today]"
+    )
+    config = write_config(tmp_path, [], watchlists={"relations": broken})
+    result = monitor("--config", str(config), "check")
+    assert result.returncode == 1
+    assert (
+        "relations.yaml:9: FAIL relations must not match: 'Cuba and the US today'" in result.stderr
+    )
+    assert "relations.yaml: 1/2 examples pass" in result.stdout
+    fixed = write_config(tmp_path / "ok", [], watchlists={"relations": WATCHLIST})
+    ok = monitor("--config", str(fixed), "check")
+    assert ok.returncode == 0
+    assert "2 examples pass" in ok.stdout

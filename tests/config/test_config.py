@@ -1,0 +1,109 @@
+"""config: defaults, units, and errors that point at file:line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_config
+from monitor.errors import ConfigError
+from tests.support.config import REPO
+
+
+def _config_dir(tmp_path: Path, monitor: str | None = None, feeds: str = "feeds: []\n") -> Path:
+    config = tmp_path / "config"
+    config.mkdir()
+    if monitor is not None:
+        (config / "monitor.yaml").write_text(monitor)
+    (config / "feeds.yaml").write_text(feeds)
+    return config
+
+
+def test_the_default_config_loads_cleanly() -> None:
+    config = load_config(REPO / "config")
+    assert config.problems == ()
+    assert len(config.feeds) >= 20
+    assert {f.language for f in config.feeds} == {"en", "es"}
+    assert config.database == (REPO / "data/monitor.db").resolve()
+
+
+def test_missing_monitor_yaml_means_defaults(tmp_path: Path) -> None:
+    config = load_config(_config_dir(tmp_path))
+    s = config.settings
+    assert s.poll.interval == timedelta(minutes=30)
+    assert s.fetch.max_bytes == 10_000_000
+    assert s.fetch.feed_max_bytes == 5_000_000
+    assert s.digest.from_ == "monitor@example.org"
+    assert config.database == tmp_path.resolve() / "data/monitor.db"
+    assert config.digest_directory == tmp_path.resolve() / "data/digests"
+
+
+def test_units_are_parsed(tmp_path: Path) -> None:
+    monitor = "poll: {interval: 1h, jitter: 90}\nfetch: {timeout: 2.5s, max_bytes: 512KiB}\n"
+    s = load_config(_config_dir(tmp_path, monitor)).settings
+    assert s.poll.interval == timedelta(hours=1)
+    assert s.poll.jitter == timedelta(seconds=90)
+    assert s.fetch.timeout == timedelta(seconds=2.5)
+    assert s.fetch.max_bytes == 512 * 1024
+
+
+def test_db_override_wins(tmp_path: Path) -> None:
+    config = load_config(_config_dir(tmp_path, "database: elsewhere.db\n"), "/tmp/x.db")
+    assert config.database == Path("/tmp/x.db")
+
+
+@pytest.mark.parametrize(
+    ("monitor", "expected"),
+    [
+        ("poll:\n  interval: soon\n", "monitor.yaml:2: poll.interval: 'soon' is not a duration"),
+        (
+            "fetch:\n  concurrency: 16\n  tiemout: 3s\n",
+            "monitor.yaml:3: fetch.tiemout: unknown key",
+        ),
+        (
+            "digest:\n  timezone: Mars/Olympus\n",
+            "monitor.yaml:2: digest.timezone: unknown time zone",
+        ),
+        ("digest:\n  time: '7am'\n", "monitor.yaml:2: digest.time: '7am' is not a time of day"),
+        ("email:\n  transport: pigeon\n", "monitor.yaml:2: email.transport: Input should be"),
+        ("poll: [1, 2\n", "monitor.yaml:2: "),
+        ("a: 1\na: 2\n", "monitor.yaml:2: "),
+    ],
+    ids=["duration", "typo", "timezone", "time", "transport", "syntax", "duplicate-key"],
+)
+def test_errors_name_file_line_and_key(tmp_path: Path, monitor: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(_config_dir(tmp_path, monitor))
+    assert expected in str(info.value).replace(str(tmp_path / "config") + "/", "")
+
+
+def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
+    feeds = """feeds:
+  - name: Good
+    url: https://good.example/feed
+  - name: Bad
+    url: ftp://bad.example/feed
+  - name: Good
+    url: https://dup.example/feed
+  - {name: Also good, url: "https://b.example/rss", interval: 2h, language: es, fulltext: false}
+  - name: Typo
+    url: https://t.example/
+    langauge: en
+"""
+    config = load_config(_config_dir(tmp_path, feeds=feeds))
+    assert [f.name for f in config.feeds] == ["Good", "Also good"]
+    assert config.feeds[1].interval == timedelta(hours=2)
+    assert not config.feeds[1].fulltext
+    messages = [str(p).replace(str(tmp_path / "config") + "/", "") for p in config.problems]
+    assert messages == [
+        "feeds.yaml:5: feeds[1].url: 'ftp://bad.example/feed' is not an http(s) URL",
+        "feeds.yaml:6: feeds[2].name: duplicate feed name 'Good'",
+        "feeds.yaml:11: feeds[4].langauge: unknown key",
+    ]
+
+
+def test_missing_config_directory(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config directory not found"):
+        load_config(tmp_path / "nope")

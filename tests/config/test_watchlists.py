@@ -1,0 +1,168 @@
+"""Watchlist files: the format, its errors (file:line), and the default watchlists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.config import load_config
+from monitor.matching.examples import run_examples
+from monitor.matching.matcher import Matcher
+from monitor.matching.model import AllOf, GroupRef, Proximity
+from tests.support.config import DATA, REPO, write_config
+
+GOOD = """title: Oil
+tags: [energy]
+min_score: 2
+groups:
+  cuba:
+    - Cuba
+    - {term: Havana, aliases: [La Habana, "Habana*"], weight: 2}
+  oil:
+    case: sensitive
+    weight: 1.5
+    terms: [OIL, crude]
+match:
+  all: [cuba, {group: oil, min_score: 1}]
+  within: sentence
+exclude:
+  - Cuba libre
+  - {phrase: "Mark Cuban", scope: document, groups: [cuba]}
+examples:
+  match:
+    - Cuba OIL
+    - {title: x, text: "La Habana y el OIL hoy."}
+  no_match:
+    - Cuba libre OIL
+"""
+
+
+def test_the_format(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, [], watchlists={"oil": GOOD}))
+    assert config.problems == ()
+    (w,) = config.watchlists
+    assert (w.name, w.title, w.tags, w.min_score) == ("oil", "Oil", ("energy",), 2)
+    assert w.rule == AllOf(
+        items=(GroupRef(group="cuba"), GroupRef(group="oil", min_score=1)),
+        within=Proximity(unit="sentence"),
+    )
+    oil = next(g for g in w.groups if g.name == "oil")
+    assert [(t.name, t.case_sensitive, t.weight) for t in oil.terms] == [
+        ("OIL", True, 1.5), ("crude", True, 1.5),
+    ]  # fmt: skip
+    havana = next(g for g in w.groups if g.name == "cuba").terms[1]
+    assert (havana.aliases, havana.weight) == (("Havana", "La Habana", "Habana*"), 2)
+    assert [e.document for e in w.exclusions] == [False, True]
+    assert [(e.expect, e.line) for e in w.examples] == [(True, 20), (True, 21), (False, 23)]
+    results = run_examples(Matcher(config.watchlists, config.shared_exclusions))
+    assert [r.passed for r in results] == [True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("match: [cuba", "oil.yaml:1: "),
+        ("groups:\n  a: [x]\nmatch: a\ncolour: red\n", "oil.yaml:4: colour: unknown key"),
+        ("groups:\n  a: ['']\nmatch: a\n", "oil.yaml:2: groups.a.terms[0].term: empty term"),
+        (
+            "groups:\n  a:\n    - '*cuba'\nmatch: a\n",
+            "oil.yaml:3: groups.a.terms[0].term: '*cuba': * may only end a term",
+        ),
+        (
+            "groups:\n  a:\n    - {term: x, aliases: [ok, 'a*b']}\nmatch: a\n",
+            "oil.yaml:3: groups.a.terms[0].aliases[1]: 'a*b'",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch:\n  all: [a, b]\n",
+            "oil.yaml:4: match.all[1]: unknown group 'b'",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch:\n  any: [a]\n  within: 5\n",
+            "oil.yaml:3: match: within: goes with all",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch:\n  all: [a]\n  within: often\n",
+            "oil.yaml:5: match.within: within: 'often'",
+        ),
+        ("groups:\n  a: [x]\n", "oil.yaml:1: match: Field required"),
+        (
+            "groups:\n  a:\n    - {term: x, weight: -1}\nmatch: a\n",
+            "oil.yaml:3: groups.a.terms[0].weight: Input should be greater than 0",
+        ),
+    ],
+    ids=[
+        "yaml",
+        "unknown-key",
+        "empty",
+        "leading-star",
+        "inner-star",
+        "unknown-group",
+        "within-any",
+        "within-bad",
+        "no-match",
+        "weight",
+    ],
+)
+def test_errors_name_file_and_line(tmp_path: Path, text: str, error: str) -> None:
+    config = load_config(write_config(tmp_path, [], watchlists={"oil": text, "fine": GOOD}))
+    messages = [
+        str(p).replace(str(tmp_path / "config" / "watchlists") + "/", "") for p in config.problems
+    ]
+    assert any(m.startswith(error) for m in messages), messages
+    assert [w.name for w in config.watchlists] == ["fine"]  # the broken one is left out
+
+
+def test_common_groups_and_exclusions_are_shared(tmp_path: Path) -> None:
+    common = "groups:\n  cuba: [Cuba]\nexclude: [Cuba Gooding]\n"
+    lists = {"_common": common, "a": "groups:\n  us: [US]\nmatch: {all: [cuba, us]}\n"}
+    config = load_config(write_config(tmp_path, [], watchlists=lists))
+    assert [w.name for w in config.watchlists] == ["a"]
+    matcher = Matcher(config.watchlists, config.shared_exclusions)
+    assert matcher.match("Cuba and US", "")
+    assert not matcher.match("Cuba Gooding in US", "")
+
+
+def test_default_watchlists_load_and_every_example_passes() -> None:
+    config = load_config(REPO / "config")
+    assert config.problems == ()
+    names = {w.name for w in config.watchlists}
+    assert names == {
+        "us-cuba-relations", "energy-and-oil", "diplomacy", "sanctions-and-law", "migration",
+        "security-and-history",
+    }  # fmt: skip
+    for w in config.watchlists:
+        assert sum(e.expect for e in w.examples) >= 10, w.name
+        assert sum(not e.expect for e in w.examples) >= 10, w.name
+    failures = [
+        r
+        for r in run_examples(Matcher(config.watchlists, config.shared_exclusions))
+        if not r.passed
+    ]
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("EE.UU. amenaza con aranceles a quien venda crudo a La Habana", True),
+        ("Mark Cuban compra un equipo", False),
+    ],
+)
+def test_the_two_headlines_everyone_asks_about(title: str, expected: bool) -> None:
+    config = load_config(REPO / "config")
+    assert bool(Matcher(config.watchlists, config.shared_exclusions).match(title, "")) is expected
+
+
+def test_default_watchlists_meet_the_quality_bar_on_the_labelled_set() -> None:
+    config = load_config(REPO / "config")
+    matcher = Matcher(config.watchlists, config.shared_exclusions)
+    items = [json.loads(x) for x in (DATA / "relevance/items.jsonl").read_text().splitlines()]
+    assert len(items) >= 300
+    got = [(i["label"], bool(matcher.match(i["title"], i["text"]))) for i in items]
+    tp = sum(1 for label, hit in got if label and hit)
+    precision = tp / sum(1 for _, hit in got if hit)
+    recall = tp / sum(1 for label, _ in got if label)
+    assert precision >= 0.90
+    assert recall >= 0.90

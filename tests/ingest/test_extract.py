@@ -1,0 +1,99 @@
+"""extract.py: article text from real-looking pages, and a pool that survives bad pages."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.errors import ExtractError
+from monitor.ingest.extract import ExtractorPool, detect_language, extract_html
+from tests.support.config import DATA
+from tests.support.workers import misbehave
+
+PAGES = sorted((DATA / "pages").glob("*.html"))
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_article_text_and_metadata(path: Path) -> None:
+    expected = json.loads(path.with_suffix(".expected.json").read_text())
+    page = extract_html(path.read_bytes(), f"https://example.org/{path.name}")
+    assert page is not None
+    for phrase in expected["must_contain"]:
+        assert phrase in page.text, phrase
+    for phrase in expected["must_not_contain"]:
+        assert phrase not in page.text, phrase
+    assert page.title == expected["title"]
+    assert page.author == expected["author"]
+    assert page.published is not None
+    assert page.published.date().isoformat() == expected["published"]
+    assert page.language == expected["language"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [b"", b"<html><body></body></html>", b"\x00\xff\xfe binary", b"<div>" * 5000],
+    ids=["empty", "blank", "binary", "deep"],
+)
+def test_pages_without_an_article_give_none(html: bytes) -> None:
+    assert extract_html(html, "https://example.org/x") is None
+
+
+def test_language_detection() -> None:
+    assert detect_language("El gobierno cubano denunció el bloqueo de Estados Unidos") == "es"
+    assert detect_language("The government in Havana denounced the embargo") == "en"
+    assert detect_language("Cuba") is None
+
+
+def _pool_run(*pages: bytes, timeout: float = 2.0, workers: int = 1) -> list[Any]:
+    async def main() -> list[Any]:
+        async with ExtractorPool(workers, timeout, function=misbehave) as pool:
+            results: list[Any] = []
+            for html in pages:
+                try:
+                    results.append(await pool.extract(html, "https://example.org/p"))
+                except ExtractError as e:
+                    results.append(e)
+            return results
+
+    return asyncio.run(main())
+
+
+def test_a_hung_page_is_cut_off_and_the_pool_goes_on() -> None:
+    started = time.monotonic()
+    hung, fine = _pool_run(b"hang", b"ok", timeout=1.0)
+    assert isinstance(hung, ExtractError)
+    assert "took over 1s" in str(hung)
+    assert fine.text == "ok"
+    assert time.monotonic() - started < 10  # the 60 s sleeper was killed, not waited for
+
+
+def test_a_crashing_worker_is_replaced() -> None:
+    crashed, fine = _pool_run(b"crash", b"ok")
+    assert isinstance(crashed, ExtractError)
+    assert "crashed" in str(crashed)
+    assert fine.text == "ok"
+
+
+def test_an_exception_in_the_worker_becomes_extract_error() -> None:
+    raised, fine = _pool_run(b"raise", b"ok")
+    assert isinstance(raised, ExtractError)
+    assert "ValueError: bad markup" in str(raised)
+    assert fine.text == "ok"
+
+
+def test_workers_are_recycled() -> None:
+    async def main() -> list[str]:
+        async with ExtractorPool(1, 5.0, max_tasks_per_child=2, function=misbehave) as pool:
+            pages = [await pool.extract(b"x", "u") for _ in range(6)]
+            return [p.title for p in pages if p is not None and p.title]
+
+    pids = Counter(asyncio.run(main()))
+    assert sum(pids.values()) == 6
+    assert len(pids) >= 3  # a fresh process at least every two tasks
+    assert max(pids.values()) <= 2

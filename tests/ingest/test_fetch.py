@@ -1,0 +1,183 @@
+"""fetch.py against a real loopback server: politeness, caps, deadlines, refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any, TypeVar
+
+import pytest
+
+from monitor.config.schema import FetchSettings
+from monitor.errors import (
+    AddressNotAllowed,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    ResponseTooLarge,
+)
+from monitor.ingest.fetch import Fetcher
+from tests.support.server import FeedServer
+
+T = TypeVar("T")
+FEED = b'<rss version="2.0"><channel><title>t</title></channel></rss>'
+
+
+def run(use: Callable[[Fetcher], Awaitable[T]], **settings: Any) -> T:
+    async def main() -> T:
+        async with Fetcher(FetchSettings(**settings)) as fetcher:
+            return await use(fetcher)
+
+    return asyncio.run(main())
+
+
+def test_conditional_get_returns_304_with_no_body(server: FeedServer) -> None:
+    url = server.add(
+        "/feed", FEED, etag='"v1"', headers={"Last-Modified": "Mon, 02 Feb 2026 10:00:00 GMT"}
+    )
+    first = run(lambda f: f.fetch_feed(url))
+    assert first.status == 200
+    assert first.etag == '"v1"'
+    assert first.body == FEED
+    assert first.last_modified == "Mon, 02 Feb 2026 10:00:00 GMT"
+    second = run(lambda f: f.fetch_feed(url, etag=first.etag, last_modified=first.last_modified))
+    assert second.not_modified
+    assert second.body == b""
+    sent = server.request_headers["/feed"]
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Mon, 02 Feb 2026 10:00:00 GMT"
+    assert sent["user-agent"].startswith("cuba-monitor/")
+
+
+def test_permanent_redirects_report_the_new_home(server: FeedServer) -> None:
+    new = server.add("/new", FEED)
+    server.add("/old", status=301, headers={"Location": "/mid"})
+    server.add("/mid", status=308, headers={"Location": new})
+    server.add("/temp", status=302, headers={"Location": "/new"})
+    moved = run(lambda f: f.fetch_feed(server.url("/old")))
+    assert moved.moved_to == new
+    assert moved.final_url == new
+    assert moved.body == FEED
+    temporary = run(lambda f: f.fetch_feed(server.url("/temp")))
+    assert temporary.moved_to is None
+    assert temporary.final_url == new
+
+
+def test_redirect_loops_stop(server: FeedServer) -> None:
+    server.add("/a", status=302, headers={"Location": "/b"})
+    server.add("/b", status=302, headers={"Location": "/a"})
+    with pytest.raises(FetchError, match="more than 5 redirects"):
+        run(lambda f: f.fetch_feed(server.url("/a")))
+    assert server.hits["/a"] + server.hits["/b"] == 6
+
+
+def _gzip_bomb(megabytes: int) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * 1_000_000
+    return b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+
+
+def test_gzip_bomb_is_stopped_at_the_cap(server: FeedServer) -> None:
+    bomb = _gzip_bomb(200)
+    assert len(bomb) < 300_000
+    url = server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    started = time.monotonic()
+    with pytest.raises(ResponseTooLarge, match="over the 1,000,000 byte cap"):
+        run(lambda f: f.fetch_feed(url), feed_max_bytes=1_000_000)
+    assert time.monotonic() - started < 5
+
+
+def test_declared_oversize_is_refused_before_reading(server: FeedServer) -> None:
+    url = server.add("/big", b"x" * 200_000, content_type="text/html")
+    with pytest.raises(ResponseTooLarge, match="200,000 bytes is over the 100,000 cap"):
+        run(lambda f: f.fetch_page(url), max_bytes=100_000, allow_private_addresses=True)
+
+
+def test_total_deadline_holds_against_a_dripping_server(server: FeedServer) -> None:
+    url = server.add("/drip", FEED * 10, drip=10, drip_delay=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout):
+        run(lambda f: f.fetch_feed(url), timeout="1s")
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1:{port}",
+        "localhost:{port}",
+        "[::1]:9",
+        "169.254.169.254",
+        "10.1.2.3",
+        "192.168.0.1",
+    ],
+)
+def test_pages_on_private_addresses_are_refused(server: FeedServer, host: str) -> None:
+    url = server.add("/page.html", "<p>secret</p>", content_type="text/html")
+    target = f"http://{host.format(port=server.port)}/page.html"
+    with pytest.raises(AddressNotAllowed, match="non-public address"):
+        run(lambda f: f.fetch_page(target))
+    assert server.hits["/page.html"] == 0
+    # The same page is fine when the user allows private addresses, and feeds always are.
+    if "{port}" in host:
+        assert run(lambda f: f.fetch_page(url), allow_private_addresses=True).status == 200
+
+
+def test_redirects_only_to_http(server: FeedServer) -> None:
+    server.add("/sneaky", status=302, headers={"Location": "file:///etc/passwd"})
+    with pytest.raises(AddressNotAllowed, match="redirected to a non-http"):
+        run(lambda f: f.fetch_feed(server.url("/sneaky")))
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x/"])
+def test_only_http_and_https(url: str) -> None:
+    with pytest.raises(AddressNotAllowed, match="only http and https"):
+        run(lambda f: f.fetch_page(url), allow_private_addresses=True)
+
+
+def test_retry_after_in_seconds_and_as_a_date(server: FeedServer) -> None:
+    server.add("/busy", status=429, headers={"Retry-After": "120"})
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+    server.add("/down", status=503, headers={"Retry-After": later})
+    with pytest.raises(HTTPStatusError) as busy:
+        run(lambda f: f.fetch_feed(server.url("/busy")))
+    assert busy.value.status == 429
+    assert busy.value.retry_after == 120
+    with pytest.raises(HTTPStatusError) as down:
+        run(lambda f: f.fetch_feed(server.url("/down")))
+    assert down.value.retry_after is not None
+    assert 3500 < down.value.retry_after <= 3600
+
+
+def test_server_errors_are_reported_by_status(server: FeedServer) -> None:
+    server.add("/oops", status=500)
+    with pytest.raises(HTTPStatusError, match="HTTP 500"):
+        run(lambda f: f.fetch_feed(server.url("/oops")))
+
+
+def test_connection_refused_is_a_fetch_error() -> None:
+    with pytest.raises(FetchError, match=r"Cannot connect to host 127\.0\.0\.1:9"):
+        run(lambda f: f.fetch_feed("http://127.0.0.1:9/feed"))
+
+
+def test_per_host_limit(server: FeedServer) -> None:
+    paths = [
+        server.add(f"/p{i}.html", "<p>x</p>", content_type="text/html", delay=0.3) for i in range(6)
+    ]
+
+    async def all_pages(f: Fetcher) -> list[Any]:
+        return await asyncio.gather(*(f.fetch_page(u) for u in paths))
+
+    results = run(all_pages, per_host=2, allow_private_addresses=True)
+    assert len(results) == 6
+    assert server.peak_in_flight == 2
+
+
+def test_non_html_pages_are_refused(server: FeedServer) -> None:
+    url = server.add("/doc.pdf", b"%PDF-1.7", content_type="application/pdf")
+    with pytest.raises(FetchError, match=r"not an HTML page \(application/pdf\)"):
+        run(lambda f: f.fetch_page(url), allow_private_addresses=True)

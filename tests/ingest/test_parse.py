@@ -1,0 +1,137 @@
+"""parse.py: feeds in every dialect and encoding → clean entries (golden files)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import ParseError
+from monitor.ingest.parse import parse_feed
+from tests.support.config import DATA
+
+NOW = datetime(2026, 2, 10, tzinfo=UTC)
+FEEDS = sorted(p for p in (DATA / "feeds").iterdir() if not p.name.endswith(".json"))
+
+
+def _parse(body: bytes, name: str = "feed.xml", content_type: str | None = "application/xml"):
+    return parse_feed(
+        body,
+        url=f"https://feeds.example.org/{name}",
+        scope="feeds.example.org",
+        now=NOW,
+        content_type=content_type,
+    )
+
+
+@pytest.mark.parametrize("path", FEEDS, ids=lambda p: p.name)
+def test_feed_matches_golden(path: Path) -> None:
+    expected = json.loads(path.with_name(path.name + ".expected.json").read_text())
+    try:
+        parsed = _parse(path.read_bytes(), path.name)
+    except ParseError:
+        assert expected == {"error": "ParseError"}
+        return
+    got = {
+        "title": parsed.title,
+        "language": parsed.language,
+        "entries": [
+            {
+                "key": e.key,
+                "url": e.url,
+                "title": e.title,
+                "summary": e.summary,
+                "published": e.published.isoformat() if e.published else None,
+                "author": e.author,
+                "source": e.source,
+            }
+            for e in parsed.entries
+        ],
+    }
+    assert got == expected
+
+
+def test_relative_links_resolve_against_the_final_url() -> None:
+    entries = _parse((DATA / "feeds/rss2.xml").read_bytes(), "sub/rss2.xml").entries
+    assert entries[1].url == "https://feeds.example.org/2026/02/dialogue.html"
+
+
+def test_html_scripts_and_line_breaks_never_reach_titles() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title><item>
+    <title>&lt;img src=x onerror=alert(1)&gt;Cuba\r\nnews&lt;script&gt;evil()&lt;/script&gt;</title>
+    <link>https://x.example/1</link></item></channel></rss>"""
+    entry = _parse(body).entries[0]
+    assert entry.title == "Cuba news"
+    assert "\n" not in entry.title
+    assert "\r" not in entry.title
+
+
+def test_latin1_and_mislabelled_latin1_read_the_same() -> None:
+    honest = _parse((DATA / "feeds/latin1.xml").read_bytes()).entries[0]
+    mislabelled = _parse(
+        (DATA / "feeds/mislabelled.xml").read_bytes(), content_type="text/xml; charset=utf-8"
+    ).entries[0]
+    assert honest.title == mislabelled.title == "Díaz-Canel y la crisis energética en Cuba"
+
+
+def test_one_bad_byte_does_not_garble_a_utf8_feed() -> None:
+    entry = _parse((DATA / "feeds/broken_utf8.xml").read_bytes()).entries[0]
+    assert entry.title == "Fernández de Cossío habla de diálogo"
+
+
+def test_entries_without_guid_or_date_get_stable_keys() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title>
+    <item><title>Same headline</title></item></channel></rss>"""
+    first, second = _parse(body).entries[0], _parse(body).entries[0]
+    assert first.key == second.key
+    assert first.key.startswith("hash:feeds.example.org:")
+    other_site = parse_feed(body, url="https://b.example/", scope="b.example", now=NOW)
+    assert other_site.entries[0].key != first.key
+
+
+def test_guid_keys_are_scoped_but_url_guids_are_global() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title>
+    <item><guid isPermaLink="false">123</guid><title>a</title></item>
+    <item><guid>https://site.example/story?utm_campaign=x</guid><title>b</title></item>
+    </channel></rss>"""
+    keys = [e.key for e in _parse(body).entries]
+    assert keys == ["guid:feeds.example.org:123", "url:https://site.example/story"]
+
+
+def test_dates_are_utc_and_implausible_dates_are_dropped() -> None:
+    entries = _parse((DATA / "feeds/rss2.xml").read_bytes()).entries
+    assert entries[0].published == datetime(2026, 2, 3, 19, 0, tzinfo=UTC)
+    assert entries[3].published is None  # year 2100
+    rdf = _parse((DATA / "feeds/rdf.xml").read_bytes()).entries
+    assert rdf[1].published is None  # 1970
+
+
+def test_duplicate_entries_in_one_feed_are_kept_once() -> None:
+    item = b"<item><guid>https://x.example/1</guid><title>a</title></item>"
+    body = b'<rss version="2.0"><channel><title>t</title>' + item * 3 + b"</channel></rss>"
+    assert len(_parse(body).entries) == 1
+
+
+def test_a_valid_empty_feed_is_not_an_error() -> None:
+    parsed = _parse(b'<rss version="2.0"><channel><title>quiet</title></channel></rss>')
+    assert parsed.entries == ()
+    assert parsed.title == "quiet"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"garbage \x00\x01 not xml", b"<html><body>Not a feed</body></html>", b"<rss><channel>"],
+    ids=["empty", "binary", "html", "truncated"],
+)
+def test_bodies_without_entries_are_parse_errors(body: bytes) -> None:
+    with pytest.raises(ParseError, match="not a readable feed"):
+        _parse(body)
+
+
+def test_google_news_source_is_kept() -> None:
+    body = b"""<rss version="2.0"><channel><title>Google News</title><item>
+    <title>Cuba y EEUU - Reuters</title><link>https://news.google.com/rss/articles/CBMiXYZ?oc=5</link>
+    <source url="https://www.reuters.com">Reuters</source></item></channel></rss>"""
+    assert _parse(body).entries[0].source == "Reuters"

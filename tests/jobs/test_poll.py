@@ -1,0 +1,266 @@
+"""One poll cycle end to end: loopback feeds and pages → SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from monitor.config import Config, load_config
+from monitor.jobs.poll import poll
+from monitor.storage import Store
+from monitor.types import FeedOutcome, RunReport
+from tests.support.config import DATA, write_config
+from tests.support.news import page, rss, story
+from tests.support.server import FeedServer
+
+EN = [
+    story(
+        "oil",
+        "US moves to cut oil shipments to Cuba",
+        "The Trump administration moved to cut crude deliveries to Havana on Monday.",
+    ),
+    story(
+        "talks",
+        "Cuba offers meaningful dialogue",
+        "Deputy foreign minister Carlos Fernández de Cossío said Cuba is open to dialogue.",
+    ),
+]
+ES = [
+    story(
+        "bloqueo",
+        "Cuba denuncia el bloqueo",
+        "El canciller cubano denunció el bloqueo petrolero de Estados Unidos.",
+        "es",
+    ),
+    story(
+        "apagon",
+        "Apagones en toda la isla",
+        "La escasez de combustible provoca apagones prolongados en Cuba.",
+        "es",
+    ),
+]
+
+
+def serve_site(server: FeedServer, prefix: str, stories: list[Any], etag: str = '"1"') -> str:
+    for s in stories:
+        server.add(
+            f"/{prefix}/articles/{s.slug}.html", page(s), content_type="text/html; charset=utf-8"
+        )
+    return server.add(
+        f"/{prefix}/feed.xml", rss(prefix, stories, f"/{prefix}/articles/"), etag=etag
+    )
+
+
+def load(tmp_path: Path, feeds: list[dict[str, Any]], **settings: Any) -> Config:
+    return load_config(write_config(tmp_path, feeds, settings))
+
+
+def articles(config: Config) -> list[dict[str, Any]]:
+    store = Store.open(config.database)
+    try:
+        return store.rows(
+            "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.feed_id ORDER BY a.id"
+        )
+    finally:
+        store.close()
+
+
+def feeds_table(config: Config) -> dict[str, dict[str, Any]]:
+    store = Store.open(config.database)
+    try:
+        return {r["name"]: r for r in store.rows("SELECT * FROM feeds")}
+    finally:
+        store.close()
+
+
+def cycle(config: Config, **kwargs: Any) -> RunReport:
+    return asyncio.run(poll(config, **kwargs))
+
+
+def test_first_poll_stores_each_entry_once_then_304s_store_nothing(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = load(tmp_path, [
+        {"name": "English", "url": serve_site(server, "en", EN)},
+        {"name": "Spanish", "url": serve_site(server, "es", ES), "language": "es"},
+    ])  # fmt: skip
+    first = cycle(config)
+    assert first.as_json() | {"seconds": 0} == {
+        "feeds": 2, "ok": 2, "not_modified": 0, "failed": 0, "new_articles": 4, "hits": 0,
+        "seconds": 0, "errors": [],
+    }  # fmt: skip
+    rows = articles(config)
+    assert sorted(r["title"] for r in rows) == sorted(s.title for s in EN + ES)
+    for row in rows:
+        assert row["text_source"] == "page"
+        assert "sidebarcommentword" not in row["text"]  # comments are not article text
+        assert "Subscribe" not in row["text"]
+        assert row["url"].startswith(server.url("/"))
+    by_title = {r["title"]: r for r in rows}
+    assert "Fernández de Cossío" in by_title["Cuba offers meaningful dialogue"]["text"]
+    assert by_title["Cuba denuncia el bloqueo"]["language"] == "es"
+    assert by_title["US moves to cut oil shipments to Cuba"]["language"] == "en"
+
+    second = cycle(config)
+    assert (second.count("not_modified"), second.as_json()["new_articles"]) == (2, 0)
+    assert len(articles(config)) == 4
+    assert server.hits["/en/articles/oil.html"] == 1  # pages are never fetched twice
+
+
+def test_a_changed_feed_stores_only_its_new_entries(server: FeedServer, tmp_path: Path) -> None:
+    config = load(tmp_path, [{"name": "English", "url": serve_site(server, "en", EN[:1])}])
+    cycle(config)
+    serve_site(server, "en", EN, etag='"2"')
+    report = cycle(config)
+    assert report.as_json()["new_articles"] == 1
+    assert [r["title"] for r in articles(config)] == [EN[0].title, EN[1].title]
+    assert server.hits["/en/articles/oil.html"] == 1
+
+
+def test_failing_feeds_leave_the_others_stored(server: FeedServer, tmp_path: Path) -> None:
+    server.add("/500.xml", status=500)
+    server.add("/drip.xml", rss("drip", EN) * 5, drip=20, drip_delay=0.3)
+    server.add(
+        "/malformed.xml", (DATA / "feeds/notafeed.html").read_bytes(), content_type="text/html"
+    )
+    server.add("/huge.xml", b"<rss>" + b"x" * 300_000)
+    config = load(
+        tmp_path,
+        [
+            {"name": "Server error", "url": server.url("/500.xml")},
+            {"name": "Slow", "url": server.url("/drip.xml")},
+            {"name": "Not a feed", "url": server.url("/malformed.xml")},
+            {"name": "Too big", "url": server.url("/huge.xml")},
+            {"name": "Good", "url": serve_site(server, "es", ES)},
+        ],
+        fetch={"timeout": "2s", "feed_max_bytes": "200KB"},
+    )
+    report = cycle(config)
+    assert (report.count("ok"), report.count("failed")) == (1, 4)
+    errors = {e["feed"]: e["error"] for e in report.as_json()["errors"]}
+    assert errors["Server error"] == "HTTP 500"
+    assert "within 2s" in errors["Slow"]
+    assert "not a readable feed" in errors["Not a feed"]
+    assert "over the 200,000" in errors["Too big"]
+    assert all("\n" not in e for e in errors.values())
+    assert len(articles(config)) == len(ES)
+    state = feeds_table(config)
+    assert state["Server error"]["consecutive_failures"] == 1
+    assert state["Server error"]["last_error"] == "HTTP 500"
+    assert state["Server error"]["next_due_at"] > state["Server error"]["last_fetched_at"]
+    cycle(config)
+    assert feeds_table(config)["Server error"]["consecutive_failures"] == 2
+    assert (
+        feeds_table(config)["Server error"]["failing_since"]
+        == state["Server error"]["failing_since"]
+    )
+
+
+def test_a_feed_recovers_by_itself(server: FeedServer, tmp_path: Path) -> None:
+    server.add("/flaky.xml", status=503)
+    config = load(tmp_path, [{"name": "Flaky", "url": server.url("/flaky.xml")}])
+    cycle(config)
+    serve_site(server, "en", EN)
+    server.routes["/flaky.xml"] = server.routes["/en/feed.xml"]
+    report = cycle(config)
+    assert report.count("ok") == 1
+    state = feeds_table(config)["Flaky"]
+    assert (state["consecutive_failures"], state["last_error"], state["failing_since"]) == (
+        0,
+        None,
+        None,
+    )
+
+
+def test_summary_fallback_is_used_and_recorded(server: FeedServer, tmp_path: Path) -> None:
+    feed = """<rss version="2.0"><channel><title>t</title>
+    <item><title>Page is gone</title><link>/gone.html</link><description>Summary about &lt;b&gt;Cuba&lt;/b&gt; oil.</description></item>
+    <item><title>Page is empty</title><link>/empty.html</link><description>Second summary.</description></item>
+    <item><title>Headline only</title><guid isPermaLink="false">h1</guid></item>
+    </channel></rss>"""
+    server.add("/empty.html", "<html><body><nav>menu</nav></body></html>", content_type="text/html")
+    config = load(tmp_path, [{"name": "Thin", "url": server.add("/thin.xml", feed)}])
+    cycle(config)
+    got = {r["title"]: (r["text_source"], r["text"]) for r in articles(config)}
+    assert got == {
+        "Page is gone": ("summary", "Summary about Cuba oil."),
+        "Page is empty": ("summary", "Second summary."),
+        "Headline only": ("title", ""),
+    }
+
+
+def test_private_article_links_are_refused_and_fall_back(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = load(
+        tmp_path,
+        [{"name": "English", "url": serve_site(server, "en", EN)}],
+        fetch={"allow_private_addresses": False},
+    )
+    report = cycle(config)
+    assert report.count("ok") == 1  # the feed itself is the user's choice and is fetched
+    assert {r["text_source"] for r in articles(config)} == {"summary"}
+    assert server.hits["/en/articles/oil.html"] == 0
+
+
+def test_fulltext_false_keeps_the_summary(server: FeedServer, tmp_path: Path) -> None:
+    config = load(
+        tmp_path, [{"name": "English", "url": serve_site(server, "en", EN), "fulltext": False}]
+    )
+    cycle(config)
+    assert {r["text_source"] for r in articles(config)} == {"summary"}
+    assert server.hits["/en/articles/oil.html"] == 0
+
+
+def test_a_permanent_redirect_updates_the_stored_url(server: FeedServer, tmp_path: Path) -> None:
+    new = serve_site(server, "en", EN)
+    config = load(
+        tmp_path,
+        [{"name": "Moved", "url": server.add("/old.xml", status=301, headers={"Location": new})}],
+    )
+    cycle(config)
+    assert feeds_table(config)["Moved"]["url"] == new
+    cycle(config)
+    assert server.hits["/old.xml"] == 1
+    assert server.hits["/en/feed.xml"] == 2
+
+
+def test_the_same_article_in_two_feeds_is_stored_once(server: FeedServer, tmp_path: Path) -> None:
+    url = serve_site(server, "en", EN)
+    twin = rss("twin", EN, "/en/articles/", guid=False)
+    config = load(tmp_path, [
+        {"name": "A", "url": url}, {"name": "B", "url": server.add("/twin.xml", twin)},
+    ])  # fmt: skip
+    # Feed A's guids are not URLs, so its keys are guid-based; B's are the canonical URLs.
+    cycle(config)
+    rows = articles(config)
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys)) == 4
+    twin_again = cycle(config, feeds=[config.feed("B")])
+    assert twin_again.as_json()["new_articles"] == 0
+
+
+def test_encodings_survive_the_whole_way(server: FeedServer, tmp_path: Path) -> None:
+    body = (DATA / "feeds/mislabelled.xml").read_bytes()
+    url = server.add("/latin.xml", body, content_type="text/xml; charset=utf-8")
+    config = load(tmp_path, [{"name": "Latin", "url": url, "fulltext": False}])
+    cycle(config)
+    assert articles(config)[0]["title"] == "Díaz-Canel y la crisis energética en Cuba"
+
+
+def test_extraction_starts_before_the_last_feed_arrives(server: FeedServer, tmp_path: Path) -> None:
+    fast = serve_site(server, "en", EN)
+    slow = server.add("/slow.xml", rss("slow", ES, "/es/articles/"), delay=2.0)
+    config = load(tmp_path, [{"name": "Slow", "url": slow}, {"name": "Fast", "url": fast}])
+    finished: dict[str, float] = {}
+    started = time.monotonic()
+
+    def progress(outcome: FeedOutcome) -> None:
+        finished[outcome.feed] = time.monotonic() - started
+
+    cycle(config, progress=progress)
+    # Fast's articles were fetched, extracted and stored while Slow was still answering.
+    assert finished["Fast"] < 2.0 <= finished["Slow"]
+    assert server.hits["/en/articles/oil.html"] == 1

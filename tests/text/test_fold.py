@@ -1,0 +1,60 @@
+"""fold.py: one spelling per word, positions that map straight back to the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.text.fold import FoldedText, fold_term, spacings
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Díaz-Canel", "diaz canel"),
+        ("EE.UU.", "ee uu"),
+        ("Cuba’s", "cuba s"),
+        ("«Habana»", "habana"),
+        ("PETRÓLEO", "petroleo"),
+        ("Straße", "straße"),
+        ("Łódź", "łodz"),
+        ("🇨🇺 Cuba", "cuba"),
+        ("!!!", ""),
+    ],
+)
+def test_terms_fold_to_one_spelling(text: str, folded: str) -> None:
+    assert fold_term(text) == folded
+
+
+def test_case_sensitive_folding_keeps_case_but_not_accents() -> None:
+    assert fold_term("Díaz", case_sensitive=True) == "Diaz"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Díaz-Canel dijo: «EE. UU.» — y Cuba’s", "Кубa and Cuba", "naïve café 🇨🇺 x", "a\tb\nc"],
+)
+def test_folding_keeps_every_position(text: str) -> None:
+    folded = FoldedText(text)
+    assert len(folded.lower) == len(folded.cased) == len(text) + 2
+    for index, char in enumerate(text):
+        if char.isalnum():
+            assert folded.cased[index + 1].lower() == folded.lower[index + 1]
+    if "cuba" in folded.lower:
+        start = folded.lower.index("cuba")
+        a, b = folded.span(start, start + 4)
+        assert text[a:b].lower() == "cuba"
+
+
+def test_multi_word_terms_are_looked_up_with_one_or_two_spaces() -> None:
+    assert spacings("ee uu") == ["ee uu", "ee  uu"]
+    assert len(spacings("a b c d")) == 8
+    assert spacings("a b c d e") == ["a b c d e", "a  b  c  d  e"]
+
+
+def test_sentences_and_paragraphs() -> None:
+    text = "Hola. EE.UU. dijo que no. «Sí», dijo? ¿Cómo? 3 veces!\nNueva línea. fin."
+    folded = FoldedText(text)
+    starts = [text[i : i + 4] for i in folded.sentence_starts]
+    assert starts == ["Hola", "EE.U", "Sí»,", "Cómo", "3 ve", "Nuev"]
+    assert folded.paragraph_of(text.index("Nueva")) == 1
+    assert folded.sentence_of(text.index("dijo que")) == 1
