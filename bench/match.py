@@ -84,7 +84,7 @@ def article(rng: random.Random, size: int = 5_000, *, mixed: bool = True) -> tup
     relevant = RELEVANT if mixed else TOPICS[rng.choice(sorted(TOPICS))]
     pool = relevant if kind < 0.2 else NEAR if kind < 0.4 else FILLER
     title = rng.choice(pool)
-    sentences = []
+    sentences: list[str] = []
     while sum(len(s) + 1 for s in sentences) < size:
         sentences.append(rng.choice(pool if rng.random() < 0.15 else FILLER))
         if rng.random() < 0.12:

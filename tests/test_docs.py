@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
+import click
 import pytest
 from pydantic import BaseModel
 
 from monitor.cli import cli
 from monitor.config.schema import FeedModel, Settings
+from tests.support.config import REPO
 
-DOCS = Path(__file__).parent.parent / "docs"
+DOCS = REPO / "docs"
+PACKAGE = REPO / "src" / "monitor"
 
 
 def _keys(model: type[BaseModel], prefix: str = "") -> list[str]:
@@ -48,9 +50,10 @@ def test_command_is_documented(command: str) -> None:
 @pytest.mark.parametrize("command", _commands())
 def test_command_options_are_documented(command: str) -> None:
     section = _section((DOCS / "cli.md").read_text(), f"## `monitor {command}`")
-    node = cli
+    node: click.Command = cli
     for part in command.split():
-        node = node.commands[part]  # type: ignore[attr-defined]
+        assert isinstance(node, click.Group)
+        node = node.commands[part]
     for param in node.params:
         for option in getattr(param, "opts", []):
             if option.startswith("--") and option != "--help":
@@ -66,3 +69,11 @@ def _section(text: str, heading: str) -> str:
 def test_documented_commands_exist() -> None:
     documented = re.findall(r"^## `monitor ([a-z ]+)`", (DOCS / "cli.md").read_text(), re.MULTILINE)
     assert sorted(documented) == sorted(_commands())
+
+
+@pytest.mark.parametrize(
+    "module", sorted(p.relative_to(PACKAGE.parent).as_posix() for p in PACKAGE.rglob("*.py"))
+)
+def test_every_module_is_in_the_architecture(module: str) -> None:
+    text = (DOCS / "architecture.md").read_text()
+    assert f"| `{module}` |" in text, f"{module} missing from docs/architecture.md"

@@ -1,4 +1,4 @@
-"""The monitor command as users run it: a real process, real files, exit codes."""
+"""monitor poll, status, search and check: output, files and exit codes (two real processes)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import monitor
+from tests.support.cli import invoke, monitor
 from tests.support.config import REPO, write_config
 from tests.support.news import page, rss, story
 from tests.support.server import FeedServer
@@ -37,6 +37,7 @@ def site(server: FeedServer, tmp_path: Path) -> Path:
 
 
 def test_poll_json_then_not_modified(site: Path) -> None:
+    # A real process: the one end-to-end run of the installed command.
     first = monitor("--config", str(site), "poll", "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
@@ -46,36 +47,35 @@ def test_poll_json_then_not_modified(site: Path) -> None:
         2,
         [],
     )
-    second = json.loads(monitor("--config", str(site), "poll", "--json").stdout)
+    second = json.loads(invoke("--config", str(site), "poll", "--json").stdout)
     assert (second["not_modified"], second["new_articles"]) == (1, 0)
 
 
 def test_search_finds_page_text_with_or_without_accents(site: Path) -> None:
-    monitor("--config", str(site), "poll")
+    invoke("--config", str(site), "poll")
     # "termoeléctrica Guiteras" occurs only in the extracted page, not in the feed summary.
     for query in ("termoelectrica guiteras", "TERMOELÉCTRICA", "diaz canel"):
-        result = monitor("--config", str(site), "search", query, "--json")
+        result = invoke("--config", str(site), "search", query, "--json")
         assert result.returncode == 0, result.stderr
         hits = [json.loads(line) for line in result.stdout.splitlines()]
         assert [h["title"] for h in hits] == ["Crisis energética"], query
-    nothing = monitor("--config", str(site), "search", 'unbalanced "quote AND (')
+    nothing = invoke("--config", str(site), "search", 'unbalanced "quote AND (')
     assert nothing.returncode == 0
     assert "no matches" in nothing.stderr
 
 
 def test_status_shows_feed_health(site: Path, server: FeedServer) -> None:
-    monitor("--config", str(site), "poll")
+    invoke("--config", str(site), "poll")
     lines = [
-        json.loads(x)
-        for x in monitor("--config", str(site), "status", "--json").stdout.splitlines()
+        json.loads(x) for x in invoke("--config", str(site), "status", "--json").stdout.splitlines()
     ]
     assert [(s["name"], s["last_status"], s["items"], s["last_error"]) for s in lines] == [
         ("Site", "ok", 2, None)
     ]
     server.routes["/feed.xml"].status = 500
     server.routes["/feed.xml"].etag = None
-    monitor("--config", str(site), "poll")
-    text = monitor("--config", str(site), "status").stdout
+    invoke("--config", str(site), "poll")
+    text = invoke("--config", str(site), "status").stdout
     assert "failed" in text
     assert "error: HTTP 500 (1x)" in text
 
@@ -100,7 +100,7 @@ def test_a_bad_feed_line_is_reported_but_the_rest_is_polled(site: Path) -> None:
     data = json.loads(text)
     data["feeds"].append({"name": "Broken", "url": "not a url"})
     (site / "feeds.yaml").write_text(json.dumps(data, indent=2))
-    result = monitor("--config", str(site), "poll", "--json")
+    result = invoke("--config", str(site), "poll", "--json")
     assert result.returncode == 1
     assert json.loads(result.stdout)["new_articles"] == 2
     assert "feeds.yaml:" in result.stderr
@@ -108,17 +108,17 @@ def test_a_bad_feed_line_is_reported_but_the_rest_is_polled(site: Path) -> None:
 
 
 def test_unknown_feed_and_usage_errors(site: Path) -> None:
-    unknown = monitor("--config", str(site), "poll", "--feed", "Nope")
+    unknown = invoke("--config", str(site), "poll", "--feed", "Nope")
     assert unknown.returncode == 1
     assert "no feed named 'Nope'" in unknown.stderr
-    usage = monitor("--config", str(site), "poll", "--bogus")
+    usage = invoke("--config", str(site), "poll", "--bogus")
     assert usage.returncode == 2
 
 
 def test_unopenable_database_is_a_clean_error(site: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = monitor("--config", str(site), "--db", str(blocker / "sub" / "x.db"), "status")
+    result = invoke("--config", str(site), "--db", str(blocker / "sub" / "x.db"), "status")
     assert result.returncode == 1
     assert "cannot open database" in result.stderr
     assert "Traceback" not in result.stderr
@@ -126,6 +126,6 @@ def test_unopenable_database_is_a_clean_error(site: Path, tmp_path: Path) -> Non
 
 def test_env_variables_choose_config_and_database(site: Path, tmp_path: Path) -> None:
     db = tmp_path / "env.db"
-    result = monitor("poll", env={"MONITOR_CONFIG": str(site), "MONITOR_DB": str(db)})
+    result = invoke("poll", env={"MONITOR_CONFIG": str(site), "MONITOR_DB": str(db)})
     assert result.returncode == 0, result.stderr
     assert db.exists()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import monitor
+from tests.support.cli import invoke
 from tests.support.config import site_config, write_config
 from tests.support.news import story
 from tests.support.server import FeedServer
@@ -41,13 +41,13 @@ STORIES = [
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> Path:
     config = site_config(server, tmp_path, STORIES, {"relations": WATCHLIST})
-    result = monitor("--config", str(config), "poll", "--json")
+    result = invoke("--config", str(config), "poll", "--json")
     assert json.loads(result.stdout)["hits"] == 1, result.stderr
     return config
 
 
 def test_hits_are_stored_with_terms_and_snippets(polled: Path, tmp_path: Path) -> None:
-    lines = monitor("--config", str(polled), "hits", "--json").stdout.splitlines()
+    lines = invoke("--config", str(polled), "hits", "--json").stdout.splitlines()
     (hit,) = [json.loads(x) for x in lines]
     assert hit["title"] == STORIES[0].title
     assert hit["watchlist"] == "relations"
@@ -68,7 +68,7 @@ def test_hits_are_stored_with_terms_and_snippets(polled: Path, tmp_path: Path) -
     terms, snippet = db.execute("SELECT terms, snippet FROM hits").fetchone()
     assert {t["alias"] for t in json.loads(terms)} == {"EE.UU.", "La Habana"}
     assert "La Habana" in snippet
-    text = monitor("--config", str(polled), "hits").stdout
+    text = invoke("--config", str(polled), "hits").stdout
     assert "why: " in text
 
 
@@ -83,7 +83,7 @@ def test_match_reads_jsonl_and_stores_nothing(tmp_path: Path) -> None:
         {"id": "b", "title": "Mark Cuban compra un equipo", "text": "", "language": "es"},
     ]
     stdin = "\n".join(json.dumps(d) for d in docs) + "\nnot json\n"
-    result = monitor("--config", str(config), "match", "--json", input_text=stdin)
+    result = invoke("--config", str(config), "match", "--json", input_text=stdin)
     out = [json.loads(x) for x in result.stdout.splitlines()]
     assert [o["id"] for o in out] == [1, "b"]
     assert [h["watchlist"] for h in out[0]["hits"]] == ["relations"]
@@ -94,7 +94,7 @@ def test_match_reads_jsonl_and_stores_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "data" / "monitor.db").exists()
     path = tmp_path / "docs.jsonl"
     path.write_text(json.dumps(docs[0]) + "\n")
-    from_file = monitor("--config", str(config), "match", str(path))
+    from_file = invoke("--config", str(config), "match", str(path))
     assert from_file.returncode == 0
     assert from_file.stdout.strip() == "1: relations (6)"
 
@@ -102,9 +102,9 @@ def test_match_reads_jsonl_and_stores_nothing(tmp_path: Path) -> None:
 def test_explain_shows_terms_and_voided_mentions(polled: Path) -> None:
     db_ids = [
         json.loads(x)["article_id"]
-        for x in monitor("--config", str(polled), "hits", "--json").stdout.splitlines()
+        for x in invoke("--config", str(polled), "hits", "--json").stdout.splitlines()
     ]
-    hit_text = monitor("--config", str(polled), "explain", str(db_ids[0])).stdout
+    hit_text = invoke("--config", str(polled), "explain", str(db_ids[0])).stdout
     assert "relations: MATCH" in hit_text
     assert "+ United States [us] as 'EE.UU.' in title at 0" in hit_text
     rows = (
@@ -112,11 +112,11 @@ def test_explain_shows_terms_and_voided_mentions(polled: Path) -> None:
         .execute("SELECT id, url FROM articles WHERE title LIKE 'Mark Cuban%'")
         .fetchone()
     )
-    miss = monitor("--config", str(polled), "explain", rows[1]).stdout
+    miss = invoke("--config", str(polled), "explain", rows[1]).stdout
     assert "relations: no match" in miss
     assert "voided by exclusion 'Mark Cuban'" in miss
     assert "✗ group cuba: score 0" in miss
-    unknown = monitor("--config", str(polled), "explain", "999999")
+    unknown = invoke("--config", str(polled), "explain", "999999")
     assert unknown.returncode == 1
     assert "no stored article" in unknown.stderr
 
@@ -136,14 +136,14 @@ def test_rematch_after_an_edit_keeps_sent_hits(polled: Path) -> None:
             "us: [{term:", "us: [capital, {term:"
         )
     )
-    result = monitor("--config", str(polled), "rematch")
+    result = invoke("--config", str(polled), "rematch")
     assert result.returncode == 0, result.stderr
     assert "3 articles: 1 hits added, 0 removed" in result.stdout
     rows = conn.execute(
         "SELECT a.title, h.digest_id FROM hits h JOIN articles a ON a.id = h.article_id ORDER BY h.id"
     ).fetchall()
     assert rows == [(STORIES[0].title, 1), ("Lluvias en Madrid", None)]
-    assert monitor("--config", str(polled), "rematch", "--watchlist", "nope").returncode == 1
+    assert invoke("--config", str(polled), "rematch", "--watchlist", "nope").returncode == 1
 
 
 def test_check_runs_examples_like_tests(tmp_path: Path) -> None:
@@ -151,13 +151,13 @@ def test_check_runs_examples_like_tests(tmp_path: Path) -> None:
         "no_match: [Mark Cuban in the United States]", "no_match: [Cuba and the US today]"
     )
     config = write_config(tmp_path, [], watchlists={"relations": broken})
-    result = monitor("--config", str(config), "check")
+    result = invoke("--config", str(config), "check")
     assert result.returncode == 1
     assert (
         "relations.yaml:9: FAIL relations must not match: 'Cuba and the US today'" in result.stderr
     )
     assert "relations.yaml: 1/2 examples pass" in result.stdout
     fixed = write_config(tmp_path / "ok", [], watchlists={"relations": WATCHLIST})
-    ok = monitor("--config", str(fixed), "check")
+    ok = invoke("--config", str(fixed), "check")
     assert ok.returncode == 0
     assert "2 examples pass" in ok.stdout

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from monitor.digest.build import build_digest
+from monitor.digest.build import Digest, build_digest
 from monitor.matching.model import GroupRef, Watchlist
-from monitor.types import FeedActivity
+from monitor.types import FeedActivity, StoredHit
 from tests.support.digests import NOW, stored
 
 WATCHLISTS = [
@@ -15,7 +16,14 @@ WATCHLISTS = [
 ]
 
 
-def build(hits, *, activity=(), hit_times=(), max_items=200, subject="Digest {date}: {count}"):  # type: ignore[no-untyped-def]
+def build(
+    hits: Sequence[StoredHit],
+    *,
+    activity: Sequence[FeedActivity] = (),
+    hit_times: Sequence[tuple[str, datetime]] = (),
+    max_items: int = 200,
+    subject: str = "Digest {date}: {count}",
+) -> Digest:
     return build_digest(
         hits, watchlists=WATCHLISTS, activity=activity, hit_times=hit_times, now=NOW,
         timezone="America/New_York", subject=subject, max_items=max_items,

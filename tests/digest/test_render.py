@@ -5,10 +5,10 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from html.parser import HTMLParser
 
-from monitor.digest.build import build_digest
+from monitor.digest.build import Digest, build_digest
 from monitor.digest.render import message, pieces, render
 from monitor.matching.model import GroupRef, Watchlist
-from monitor.types import Snippet
+from monitor.types import Snippet, StoredHit
 from tests.support.digests import NOW, stored
 
 WATCHLISTS = [
@@ -17,7 +17,7 @@ WATCHLISTS = [
 HOSTILE = '<script>alert(1)</script><img src="https://tracker.example/p.gif" onerror="steal()"> Cuba & the United States'
 
 
-def digest_of(*hits):  # type: ignore[no-untyped-def]
+def digest_of(*hits: StoredHit) -> Digest:
     return build_digest(
         hits, watchlists=WATCHLISTS, activity=(), hit_times=(), now=NOW,
         timezone="America/New_York", subject="US–Cuba digest {date} ({count} items)", max_items=50,

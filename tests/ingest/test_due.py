@@ -1,4 +1,4 @@
-"""schedule.py: intervals, capped exponential backoff with jitter, server hints."""
+"""ingest.due: intervals, capped exponential backoff with jitter, server hints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""fetch.py against a real loopback server: politeness, caps, deadlines, refusals."""
+"""ingest.fetch against a real loopback server: politeness, caps, deadlines, refusals."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 
 from monitor.config.schema import FetchSettings
@@ -181,3 +182,25 @@ def test_non_html_pages_are_refused(server: FeedServer) -> None:
     url = server.add("/doc.pdf", b"%PDF-1.7", content_type="application/pdf")
     with pytest.raises(FetchError, match=r"not an HTML page \(application/pdf\)"):
         run(lambda f: f.fetch_page(url), allow_private_addresses=True)
+
+
+def test_a_given_transport_carries_every_request() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/feed":
+            return httpx.Response(304, headers={"ETag": '"v1"'})
+        return httpx.Response(200, html="<p>page</p>", headers={"Content-Type": "text/html"})
+
+    async def main() -> tuple[int, bytes]:
+        settings = FetchSettings(user_agent="tester/1")
+        async with Fetcher(settings, transport=httpx.MockTransport(answer)) as fetcher:
+            feed = await fetcher.fetch_feed("https://wire.example/feed", etag='"v1"')
+            # The address check belongs to the network transport; a given one decides.
+            page = await fetcher.fetch_page("http://10.0.0.1/story")
+            return feed.status, page.body
+
+    assert asyncio.run(main()) == (304, b"<p>page</p>")
+    assert [r.headers["If-None-Match"] for r in seen[:1]] == ['"v1"']
+    assert {r.headers["User-Agent"] for r in seen} == {"tester/1"}

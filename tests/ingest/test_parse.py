@@ -10,13 +10,16 @@ import pytest
 
 from monitor.errors import ParseError
 from monitor.ingest.parse import parse_feed
+from monitor.types import ParsedFeed
 from tests.support.config import DATA
 
 NOW = datetime(2026, 2, 10, tzinfo=UTC)
 FEEDS = sorted(p for p in (DATA / "feeds").iterdir() if not p.name.endswith(".json"))
 
 
-def _parse(body: bytes, name: str = "feed.xml", content_type: str | None = "application/xml"):
+def _parse(
+    body: bytes, name: str = "feed.xml", content_type: str | None = "application/xml"
+) -> ParsedFeed:
     return parse_feed(
         body,
         url=f"https://feeds.example.org/{name}",

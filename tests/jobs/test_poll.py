@@ -7,8 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from monitor.config import Config, load_config
-from monitor.jobs.poll import poll
+from monitor.ingest.extract import ExtractorPool
+from monitor.ingest.fetch import Fetcher
+from monitor.jobs.poll import Poller, poll
 from monitor.storage import Store
 from monitor.types import FeedOutcome, RunReport
 from tests.support.config import DATA, write_config
@@ -139,7 +143,7 @@ def test_failing_feeds_leave_the_others_stored(server: FeedServer, tmp_path: Pat
     )
     report = cycle(config)
     assert (report.count("ok"), report.count("failed")) == (1, 4)
-    errors = {e["feed"]: e["error"] for e in report.as_json()["errors"]}
+    errors = {o.feed: o.error or "" for o in report.outcomes if o.status == "failed"}
     assert errors["Server error"] == "HTTP 500"
     assert "within 2s" in errors["Slow"]
     assert "not a readable feed" in errors["Not a feed"]
@@ -264,3 +268,36 @@ def test_extraction_starts_before_the_last_feed_arrives(server: FeedServer, tmp_
     # Fast's articles were fetched, extracted and stored while Slow was still answering.
     assert finished["Fast"] < 2.0 <= finished["Slow"]
     assert server.hits["/en/articles/oil.html"] == 1
+
+
+def test_an_unexpected_error_in_one_feed_is_that_feeds_failure(tmp_path: Path) -> None:
+    feeds = [{"name": n, "url": f"https://{n}.example/rss", "fulltext": False} for n in "ab"]
+    config = load(tmp_path, feeds)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "a.example":
+            raise RuntimeError("a bug below us")
+        return httpx.Response(
+            200, text=rss("b", EN), headers={"Content-Type": "application/rss+xml"}
+        )
+
+    async def main() -> RunReport:
+        store = Store.open(config.database)
+        try:
+            async with (
+                Fetcher(config.settings.fetch, transport=httpx.MockTransport(answer)) as fetcher,
+                ExtractorPool(1, 30) as extractor,
+            ):
+                return await Poller(config, store, fetcher, extractor).run()
+        finally:
+            store.close()
+
+    report = asyncio.run(main())
+    assert (report.count("ok"), report.count("failed")) == (1, 1)
+    assert [o.error for o in report.outcomes] == [
+        "unexpected error: RuntimeError: a bug below us",
+        None,
+    ]
+    assert len(articles(config)) == len(EN)
+    state = feeds_table(config)["a"]
+    assert (state["last_error"], state["consecutive_failures"]) == (report.outcomes[0].error, 1)

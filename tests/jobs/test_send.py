@@ -59,7 +59,8 @@ def add_articles(config: Config, store: Store, titles: list[str], when: datetime
 
 def smtp(port: int, **kwargs: Any) -> SmtpTransport:
     context = kwargs.pop("context", None)
-    return SmtpTransport(SmtpSettings(host="127.0.0.1", port=port, timeout="5s", **kwargs), context)
+    settings = SmtpSettings(host="127.0.0.1", port=port, timeout=timedelta(seconds=5), **kwargs)
+    return SmtpTransport(settings, context)
 
 
 def unsent(store: Store) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,9 +34,9 @@ def _update(feed_id: int, *articles: Article, etag: str | None = None) -> FeedUp
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(tmp_path / "data" / "m.db")
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

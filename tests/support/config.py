@@ -23,7 +23,10 @@ def write_config(
     """A config/ directory under ``root`` (data/ lands beside it); returns config/."""
     config = root / "config"
     (config / "watchlists").mkdir(parents=True, exist_ok=True)
-    base = {"fetch": {"allow_private_addresses": True, "timeout": "10s"}, "extract": {"workers": 1}}
+    base: dict[str, Any] = {
+        "fetch": {"allow_private_addresses": True, "timeout": "10s"},
+        "extract": {"workers": 1},
+    }
     for key, value in (settings or {}).items():
         if isinstance(value, dict):
             base[key] = {**base.get(key, {}), **value}

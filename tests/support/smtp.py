@@ -30,7 +30,7 @@ class Inbox:
     logins: list[str] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         over_tls = server.transport.get_extra_info("ssl_object") is not None
         self.tls.append(session.ssl is not None or over_tls)
         return "250 OK"

@@ -7,6 +7,6 @@
 - ``due``: when a feed is polled next (pure).
 - ``decide``: what one poll of one feed changes, from what was fetched (pure).
 
-Rules: pure modules take the clock and the random source as arguments; the adapters
+Rules: pure modules take the clock and the random generator as arguments; the adapters
 translate their library's exceptions into ``monitor.errors`` with ``raise ... from e``.
 """

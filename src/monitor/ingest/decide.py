@@ -10,7 +10,7 @@ The poll job fetches, parses and extracts; this module decides, with no I/O:
 - what the store records for the feed (``unchanged``, ``failed``, ``fetched``): its
   status, error, validators and when it is due next (``ingest.due``).
 
-The clock, the random source and language detection are arguments.
+The clock, the random generator and language detection are arguments.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """When each feed is polled next: the interval on success, capped backoff on failure.
 
-Pure: the clock and the random source are arguments. A failing feed is never disabled;
+Pure: the clock and the random generator are arguments. A failing feed is never disabled;
 it is retried less and less often, up to ``max_backoff``, and recovers by itself.
 """
 

@@ -1,4 +1,4 @@
-"""Text from untrusted sources, made safe and comparable. Pure: no I/O, no state.
+"""Text from untrusted input, made safe and comparable. Pure: no I/O, no state.
 
 - ``html``: HTML fragments (feed titles and summaries) to plain text, one-line fields.
 - ``urls``: the canonical spelling of an article URL, and which URLs can be fetched.

@@ -1,0 +1,129 @@
+"""ingest.decide: what one poll of one feed changes, decided without any I/O."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from monitor.config.schema import PollSettings
+from monitor.ingest import decide
+from monitor.types import Entry, ExtractedPage, Feed, FeedState, FetchResult, ParsedFeed
+
+NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
+POLL = PollSettings(interval=timedelta(minutes=30), jitter=timedelta(0))
+FEED = Feed(name="Wire", url="https://wire.example/rss")
+STATE = FeedState(feed_id=7, name="Wire", url=FEED.url, consecutive_failures=2)
+PARSED = ParsedFeed(title="Wire", language=None, entries=())
+LONG = " ".join(["palabra"] * 40)
+
+
+def entry(**fields: object) -> Entry:
+    base: dict[str, object] = {"key": "url:https://wire.example/1", "url": "https://wire.example/1",
+                               "title": "Cuba y EE.UU.", "summary": "Resumen breve."}  # fmt: skip
+    return Entry(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def never(text: str) -> str | None:
+    raise AssertionError("language detection should not be needed here")
+
+
+def test_new_entries_keep_feed_order_and_drop_known_keys() -> None:
+    a, b, c = (entry(key=k) for k in ("a", "b", "c"))
+    parsed = ParsedFeed(title="t", language=None, entries=(a, b, c))
+    assert decide.new_entries(parsed, {"b"}) == [a, c]
+
+
+def test_pages_are_wanted_only_for_fulltext_feeds_with_links() -> None:
+    assert decide.wants_page(FEED, entry())
+    assert not decide.wants_page(FEED, entry(url=""))
+    assert not decide.wants_page(Feed(name="x", url=FEED.url, fulltext=False), entry())
+
+
+@pytest.mark.parametrize(
+    ("page_text", "summary", "expected"),
+    [
+        (LONG, "Resumen breve.", "page"),  # a real article wins
+        ("Menú Inicio", "Un resumen bastante más largo que el menú.", "summary"),  # a menu loses
+        ("Texto corto pero más largo", "Corto", "page"),  # short, but beats the summary
+        (None, "Resumen breve.", "summary"),  # no page at all
+        (None, "", "title"),  # nothing but the headline
+    ],
+)
+def test_the_text_kept(page_text: str | None, summary: str, expected: str) -> None:
+    page = ExtractedPage(text=page_text) if page_text is not None else None
+    text, source = decide.choose_text(page, entry(summary=summary))
+    assert source == expected
+    assert text == {"page": page_text, "summary": summary, "title": ""}[expected]
+
+
+def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
+    page = ExtractedPage(text=LONG, title="Page title", author="Page author",
+                         published=NOW - timedelta(days=1), language="es")  # fmt: skip
+    from_feed = decide.article(
+        FEED, PARSED, entry(author="Feed author", published=NOW), page, now=NOW, detect=never
+    )
+    assert (from_feed.title, from_feed.author, from_feed.published) == (
+        "Cuba y EE.UU.", "Feed author", NOW,
+    )  # fmt: skip
+    gaps = decide.article(FEED, PARSED, entry(title=""), page, now=NOW, detect=never)
+    assert (gaps.title, gaps.author, gaps.published, gaps.language) == (
+        "Page title", "Page author", NOW - timedelta(days=1), "es",
+    )  # fmt: skip
+    assert (gaps.text_source, gaps.fetched_at, gaps.feed) == ("page", NOW, "Wire")
+
+
+def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> None:
+    seen: list[str] = []
+
+    def detect(text: str) -> str:
+        seen.append(text)
+        return "es"
+
+    spanish_feed = Feed(name="x", url=FEED.url, language="es")
+    english_doc = ParsedFeed(title="t", language="en", entries=())
+    assert (
+        decide.article(spanish_feed, english_doc, entry(), None, now=NOW, detect=never).language
+        == "es"
+    )
+    assert decide.article(FEED, english_doc, entry(), None, now=NOW, detect=never).language == "en"
+    assert decide.article(FEED, PARSED, entry(), None, now=NOW, detect=detect).language == "es"
+    assert seen == ["Cuba y EE.UU.\nResumen breve."]
+
+
+def test_a_title_less_linkless_entry_is_named_by_its_url() -> None:
+    article = decide.article(FEED, PARSED, entry(title=""), None, now=NOW, detect=lambda t: None)
+    assert article.title == "https://wire.example/1"
+
+
+def test_unchanged_resets_failures_and_waits_the_feed_interval() -> None:
+    hourly = Feed(name="x", url=FEED.url, interval=timedelta(hours=1))
+    update = decide.unchanged(hourly, STATE, POLL, now=NOW, rng=random.Random(1))
+    assert (update.status, update.consecutive_failures, update.next_due_at) == (
+        "not_modified", 0, NOW + timedelta(hours=1),
+    )  # fmt: skip
+    assert (update.articles, update.etag) == ((), None)
+
+
+def test_failed_counts_one_more_failure_and_honours_retry_after() -> None:
+    update = decide.failed(
+        FEED, STATE, POLL, error="HTTP 503", retry_after=6 * 3600, now=NOW, rng=random.Random(1)
+    )
+    assert (update.status, update.error, update.consecutive_failures) == ("failed", "HTTP 503", 3)
+    assert update.next_due_at == NOW + timedelta(hours=6)  # longer than the backoff of 3
+
+
+def test_fetched_stores_articles_validators_and_a_new_home() -> None:
+    result = FetchResult(url=FEED.url, final_url="https://new.example/rss", status=200,
+                         etag='"e2"', last_modified="Sun, 01 Feb 2026 11:00:00 GMT",
+                         moved_to="https://new.example/rss", max_age=7200)  # fmt: skip
+    article = decide.article(FEED, PARSED, entry(), None, now=NOW, detect=lambda t: "es")
+    update = decide.fetched(
+        FEED, STATE, POLL, result, articles=[article], hits=[], now=NOW, rng=random.Random(1)
+    )
+    assert (update.status, update.consecutive_failures, update.etag, update.moved_to) == (
+        "ok", 0, '"e2"', "https://new.example/rss",
+    )  # fmt: skip
+    assert update.articles == (article,)
+    assert update.next_due_at == NOW + timedelta(hours=2)  # Cache-Control max-age stretched it
