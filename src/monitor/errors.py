@@ -10,7 +10,8 @@ translated into these at the module that imports the library, with ``raise ... f
     │   │   ├── HTTPStatusError      a non-2xx/304 status (carries .status, .retry_after)
     │   │   ├── ResponseTooLarge     the body passed the byte cap
     │   │   ├── FetchTimeout         the total deadline passed
-    │   │   └── AddressNotAllowed    a non-http(s) URL, or a private address for a page
+    │   │   ├── AddressNotAllowed    a non-http(s) URL, or a private address for a page
+    │   │   └── InvalidURL           a URL that cannot be fetched as written
     │   └── ParseError       the body is not a feed with entries
     ├── ExtractError         the extraction worker failed or ran past its deadline
     ├── StorageError         the database could not be opened or written
@@ -87,6 +88,10 @@ class FetchTimeout(FetchError):
 
 class AddressNotAllowed(FetchError):
     """The URL's scheme or address is refused (only http/https; no private pages)."""
+
+
+class InvalidURL(FetchError):
+    """The URL is malformed, or names its host in a way we refuse (``127.1``)."""
 
 
 class ParseError(FeedError):

@@ -90,6 +90,8 @@ class Entry:
     author: str | None = None
     #: Publisher named by the entry itself (e.g. Google News ``<source>``), else None.
     source: str | None = None
+    #: Keys older versions stored this entry under; a stored one means it is not new.
+    legacy_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

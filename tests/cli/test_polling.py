@@ -118,7 +118,7 @@ def test_unknown_feed_and_usage_errors(site: Path) -> None:
 def test_unopenable_database_is_a_clean_error(site: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = invoke("--config", str(site), "--db", str(blocker / "sub" / "x.db"), "status")
+    result = invoke("--config", str(site), "--db", str(blocker / "sub" / "x.db"), "poll")
     assert result.returncode == 1
     assert "cannot open database" in result.stderr
     assert "Traceback" not in result.stderr

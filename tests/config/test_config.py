@@ -107,3 +107,44 @@ def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
 def test_missing_config_directory(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config directory not found"):
         load_config(tmp_path / "nope")
+
+
+ALIAS_BOMB = "\n".join(
+    [
+        'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+        *(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]" for p, k in zip("abcdefg", "bcdefgh")),
+    ]
+)
+
+
+def test_an_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    assert len(ALIAS_BOMB) < 600  # a few hundred bytes that stand for 43 million values
+    with pytest.raises(ConfigError) as caught:
+        load_config(_config_dir(tmp_path, monitor=ALIAS_BOMB))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.message) == (
+        6,
+        "expands to more than 200,000 values (aliases used over and over?)",
+    )
+
+
+def test_a_few_aliases_still_work(tmp_path: Path) -> None:
+    text = "fetch: &f {timeout: 5s}\ndigest: {to: &to [a@example.org]}\n"
+    assert load_config(_config_dir(tmp_path, monitor=text)).settings.digest.to == ("a@example.org",)
+
+
+def test_deep_nesting_is_refused_with_its_line(tmp_path: Path) -> None:
+    config = _config_dir(tmp_path)
+    rule = "cuba"
+    for _ in range(150):
+        rule = "{all: [" + rule + "]}"
+    (config / "watchlists").mkdir()
+    (config / "watchlists" / "deep.yaml").write_text(f"groups:\n  cuba: [Cuba]\nmatch: {rule}\n")
+    (problem,) = load_config(config).problems
+    assert str(problem) == f"{config}/watchlists/deep.yaml:3: nested more than 32 levels deep"
+
+
+def test_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
+    config = _config_dir(tmp_path, monitor="# " + "x" * 2_000_000 + "\n")
+    with pytest.raises(ConfigError, match=r"monitor.yaml: 2,000,003 bytes is over the 1,000,000"):
+        load_config(config)

@@ -10,7 +10,7 @@ import pytest
 
 from monitor.errors import ParseError
 from monitor.ingest.parse import parse_feed
-from monitor.types import ParsedFeed
+from monitor.types import Entry, ParsedFeed
 from tests.support.config import DATA
 
 NOW = datetime(2026, 2, 10, tzinfo=UTC)
@@ -23,7 +23,7 @@ def _parse(
     return parse_feed(
         body,
         url=f"https://feeds.example.org/{name}",
-        scope="feeds.example.org",
+        scope="feed1",
         now=NOW,
         content_type=content_type,
     )
@@ -89,7 +89,7 @@ def test_entries_without_guid_or_date_get_stable_keys() -> None:
     <item><title>Same headline</title></item></channel></rss>"""
     first, second = _parse(body).entries[0], _parse(body).entries[0]
     assert first.key == second.key
-    assert first.key.startswith("hash:feeds.example.org:")
+    assert first.key.startswith("hash:feed1:")
     other_site = parse_feed(body, url="https://b.example/", scope="b.example", now=NOW)
     assert other_site.entries[0].key != first.key
 
@@ -100,7 +100,7 @@ def test_guid_keys_are_scoped_but_url_guids_are_global() -> None:
     <item><guid>https://site.example/story?utm_campaign=x</guid><title>b</title></item>
     </channel></rss>"""
     keys = [e.key for e in _parse(body).entries]
-    assert keys == ["guid:feeds.example.org:123", "url:https://site.example/story"]
+    assert keys == ["guid:feed1:123", "url:https://site.example/story"]
 
 
 def test_dates_are_utc_and_implausible_dates_are_dropped() -> None:
@@ -138,3 +138,77 @@ def test_google_news_source_is_kept() -> None:
     <title>Cuba y EEUU - Reuters</title><link>https://news.google.com/rss/articles/CBMiXYZ?oc=5</link>
     <source url="https://www.reuters.com">Reuters</source></item></channel></rss>"""
     assert _parse(body).entries[0].source == "Reuters"
+
+
+def _item(link: str) -> bytes:
+    return (
+        f"<item><title>Cuba story</title><link>{link}</link>"
+        "<description>Cuba and the United States talk.</description></item>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://0177.0.0.1/x",
+        "http://256.1.1.1/x",
+        "http://user:pass@host.example/x",
+        "http://xn--a.example/x",
+        "http://" + "a" * 300 + ".example/x",
+        "http://exa&#1;mple.com/x",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "http://[::1/x",
+    ],
+)
+def test_an_unusable_link_is_no_link_and_the_entry_stays(link: str) -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        + _item(link)
+        + _item("/ok")
+        + b"</channel></rss>"
+    )
+    bad, good = _parse(body).entries
+    assert (bad.url, bad.title, bad.summary) == (
+        "",
+        "Cuba story",
+        "Cuba and the United States talk.",
+    )
+    assert good.url == "https://feeds.example.org/ok"
+
+
+def test_a_bare_guid_is_neither_a_link_nor_shared_between_feeds() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title>
+    <item><guid>12345</guid><title>a</title><description>Cuba</description></item>
+    </channel></rss>"""
+
+    def parsed(scope: str) -> Entry:
+        return parse_feed(
+            body, url="https://site.example/rss/one.xml", scope=scope, now=NOW
+        ).entries[0]
+
+    one, two = parsed("feed1"), parsed("feed2")
+    assert (one.key, two.key) == ("guid:feed1:12345", "guid:feed2:12345")
+    assert one.url == ""  # not https://site.example/rss/12345
+    # Where versions before this one stored it, so it is not stored twice.
+    assert one.legacy_keys == ("url:https://site.example/rss/12345",)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "content_type"),
+    [
+        ("utf-16", "text/xml; charset=utf-8"),  # with a byte-order mark, mislabelled
+        ("utf-16-le", "application/rss+xml; charset=utf-8"),  # no mark, mislabelled
+        ("utf-16-be", None),  # no mark, no label
+        ("utf-16", "text/xml; charset=utf-16"),  # honest
+    ],
+)
+def test_utf16_feeds_are_read_whatever_their_label(encoding: str, content_type: str | None) -> None:
+    text = (
+        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Títulos</title>'
+        "<item><title>Díaz-Canel habla</title><link>https://a.example/1</link></item>"
+        "</channel></rss>"
+    )
+    parsed = _parse(text.encode(encoding), content_type=content_type)
+    assert (parsed.title, parsed.entries[0].title) == ("Títulos", "Díaz-Canel habla")

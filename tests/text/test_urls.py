@@ -1,4 +1,4 @@
-"""urls.py: one canonical spelling per article URL."""
+"""text.urls: which URLs can be fetched, and one canonical spelling per article URL."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from monitor.text.urls import canonical_url, host_of, is_http_url
+from monitor.text.urls import canonical_url, host_of, is_http_url, url_problem
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,51 @@ def test_http_url_checks() -> None:
     assert not is_http_url("file:///etc/passwd")
     assert not is_http_url("/relative")
     assert host_of("https://A.Example:8443/x") == "a.example"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://0177.0.0.1/x", "'0177.0.0.1' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://2130706433/", "'2130706433' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://127.1/", "'127.1' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://0x7f.1/", "'0x7f.1' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://256.1.1.1/x", "'256.1.1.1' is not a valid IP address"),
+        ("http://user:pass@host.example/x", "has a user name or password in it"),
+        ("http://xn--a.example/x", "'xn--a.example' is not a valid host name"),
+        (
+            "http://" + "a" * 300 + ".example/x",
+            "'" + "a" * 80 + "' is not a valid host name (a label",
+        ),
+        ("http://a..b/", "'a..b' is not a valid host name"),
+        ("http://exa\x01mple.com/x", "has spaces or control characters in it"),
+        ("http://ex ample.com/", "has spaces or control characters in it"),
+        ("http://[::1/x", "is not a well-formed URL"),
+        ("http://example.com:99999/x", "is not a well-formed URL"),
+        ("javascript:alert(1)", "only http and https URLs are fetched"),
+        ("data:text/html,<b>x</b>", "only http and https URLs are fetched"),
+        ("file:///etc/passwd", "only http and https URLs are fetched"),
+        ("http:///x", "has no host"),
+        ("http://example.org/" + "a" * 5000, "longer than 4,000 characters"),
+    ],
+)
+def test_unusable_urls_say_why(url: str, problem: str) -> None:
+    found = url_problem(url)
+    assert found is not None and found.startswith(problem), found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.cubadebate.cu/noticias/2026/02/01/x/",
+        "http://127.0.0.1:8080/feed.xml",
+        "http://[::1]:80/",
+        "http://café.example/a",
+        "http://xn--caf-dma.example/",
+        "http://example.com./x",
+        "https://my_blog.example.org/p",
+        "HTTP://EXAMPLE.ORG/Mixed?Case=1",
+    ],
+)
+def test_usable_urls(url: str) -> None:
+    assert url_problem(url) is None

@@ -1,7 +1,7 @@
 """The ``monitor`` command: thin click commands over the library.
 
 Exit status: 0 ok, 1 user error (bad config, bad input; one line per problem, no
-traceback), 2 usage error (click's own).
+traceback), 2 usage error (click's own), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from monitor import __version__
-from monitor.cli.base import Context, fail
+from monitor.cli.base import Context, Terminated, fail
 from monitor.cli.digesting import digest
 from monitor.cli.polling import check, poll, search, status
 from monitor.cli.watching import explain, hits, match, rematch
@@ -32,6 +32,9 @@ class Group(click.Group):
             # Every write is one transaction: stopping here loses nothing.
             click.echo("monitor: interrupted", err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo("monitor: stopped by SIGTERM; nothing half-written", err=True)
+            sys.exit(143)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

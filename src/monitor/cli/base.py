@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -35,8 +37,9 @@ class Context:
         return Matcher(config.watchlists, config.shared_exclusions)
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
-        store = Store.open(self.config().database)
+    def store(self, *, readonly: bool = False) -> Iterator[Store]:
+        """The database; ``readonly`` for commands that only read (nothing is written)."""
+        store = Store.open(self.config().database, readonly=readonly)
         try:
             yield store
         finally:
@@ -44,6 +47,43 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
+
+T = TypeVar("T")
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: the work in progress was stopped cleanly."""
+
+
+def run_async(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` on a fresh event loop; SIGTERM cancels it like Ctrl-C would.
+
+    Cancelling unwinds every ``async with``: the write in progress is committed or rolled
+    back (writes never await), the extraction workers are killed, the clients closed.
+    """
+
+    async def guarded() -> T:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        terminated = False
+
+        def stop() -> None:
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        loop.add_signal_handler(signal.SIGTERM, stop)
+        try:
+            return await main
+        except asyncio.CancelledError:
+            if terminated:
+                raise Terminated from None
+            raise
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    return asyncio.run(guarded())
 
 
 def fail(message: str) -> NoReturn:

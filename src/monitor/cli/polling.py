@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections import Counter
@@ -20,10 +19,11 @@ from monitor.cli.base import (
     json_value,
     pass_context,
     report_problems,
+    run_async,
     until,
 )
 from monitor.matching.examples import run_examples
-from monitor.types import FeedOutcome, RunReport
+from monitor.types import Feed, FeedHealth, FeedOutcome, RunReport
 
 
 @click.command()
@@ -46,7 +46,7 @@ def poll(obj: Context, feed_names: tuple[str, ...], as_json: bool) -> None:
         feeds = [f for f in config.feeds if f.name in feed_names]
     count = len(feeds if feeds is not None else config.feeds)
     with _progress(count, enabled=not as_json) as tick:
-        report = asyncio.run(run_poll(config, feeds=feeds, progress=tick))
+        report = run_async(run_poll(config, feeds=feeds, progress=tick))
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -82,10 +82,12 @@ def _print_report(report: RunReport) -> None:
 def status(obj: Context, as_json: bool) -> None:
     """Feed health: last fetch, last error, next due, items, hits."""
     now = datetime.now(UTC)
-    with obj.store() as store:
-        store.sync_feeds(obj.config().feeds, now)
-        health = store.feed_health()
-    for h in health:
+    config = obj.config()
+    found: dict[str, FeedHealth] = {}
+    if config.database.exists():
+        with obj.store(readonly=True) as store:
+            found = {h.name: h for h in store.feed_health()}
+    for h in (found.get(f.name) or _never_polled(f) for f in config.feeds):
         if as_json:
             click.echo(json.dumps(_health_json(h), ensure_ascii=False))
             continue
@@ -99,7 +101,15 @@ def status(obj: Context, as_json: bool) -> None:
             click.echo(f"{'':<28} error: {h.last_error} ({h.consecutive_failures}x)")
 
 
-def _health_json(h: Any) -> dict[str, Any]:
+def _never_polled(feed: Feed) -> FeedHealth:
+    return FeedHealth(
+        name=feed.name, url=feed.url, last_fetched_at=None, last_ok_at=None, last_new_at=None,
+        last_status=None, last_error=None, consecutive_failures=0, failing_since=None,
+        next_due_at=None, items=0, hits=0,
+    )  # fmt: skip
+
+
+def _health_json(h: FeedHealth) -> dict[str, Any]:
     fields = (
         "name", "url", "last_fetched_at", "last_ok_at", "last_new_at", "last_status",
         "last_error", "consecutive_failures", "failing_since", "next_due_at", "items", "hits",
@@ -116,7 +126,7 @@ def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over stored articles (accent- and case-insensitive)."""
     if not query.strip():
         fail("empty search query")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         results = store.search(query, limit=limit)
     for r in results:
         if as_json:

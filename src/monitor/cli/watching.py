@@ -48,7 +48,7 @@ def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_
     window = duration(since, "--since") or timedelta(days=1)
     if watchlist and obj.config().watchlist(watchlist) is None:
         fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         found = store.hits(since=datetime.now(UTC) - window, watchlist=watchlist, limit=limit)
     for s in found:
         if as_json:
@@ -126,7 +126,7 @@ def _document(line: str) -> dict[str, Any]:
 @pass_context
 def explain(obj: Context, ref: str) -> None:
     """Why a stored article matched each watchlist, or did not."""
-    with obj.store() as store:
+    with obj.store(readonly=True) as store:
         article = store.article(ref)
     if article is None:
         fail(f"no stored article with id or URL {ref!r}")

@@ -3,11 +3,16 @@
 The only module importing ruamel.yaml. ``load`` returns plain Python data (so validation
 never sees ruamel types) together with a ``Locator`` that maps a key path back to the
 line it came from, which is how every config error can name ``file:line``.
+
+A config file is small and shallow, and a hostile one must not take the monitor down:
+files over ``MAX_BYTES``, nesting deeper than ``MAX_DEPTH`` (checked on the parser's event
+stream, before anything recursive runs) and documents whose aliases expand to more than
+``MAX_VALUES`` values (the "billion laughs" bomb) are refused with the line to look at.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,10 +20,19 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+)
 
 from monitor.errors import ConfigError, Problem
 
 Key = str | int
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
+MAX_VALUES = 200_000
 
 
 @dataclass(frozen=True)
@@ -50,12 +64,19 @@ def _child_line(node: Any, key: Key) -> int | None:
 
 
 def load(path: Path, display: str) -> tuple[Any, Locator]:
-    """Parse ``path``; a missing file, bad syntax or duplicate key raises ConfigError."""
+    """Parse ``path``; a missing file, bad syntax, a duplicate key or a bomb raises
+    ConfigError."""
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ConfigError(
+                [Problem(display, None, "", f"{size:,} bytes is over the {MAX_BYTES:,} limit")]
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
     try:
+        _check_depth(YAML(typ="rt").parse(text), display)
         root = YAML(typ="rt").load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -64,18 +85,49 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
         raise ConfigError([Problem(display, line, "", message)]) from e
     except YAMLError as e:
         raise ConfigError([Problem(display, None, "", f"invalid YAML: {e}")]) from e
-    return _plain(root), Locator(root)
+    return _Plain(display).value(root, 1), Locator(root)
 
 
-def _plain(node: Any) -> Any:
-    """Copy ruamel's annotated containers and scalars into plain Python values."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if isinstance(node, bool) or node is None:
+def _check_depth(events: Iterator[Event], display: str) -> None:
+    depth = 0
+    for event in events:
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1
+                message = f"nested more than {MAX_DEPTH} levels deep"
+                raise ConfigError([Problem(display, line, "", message)])
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+class _Plain:
+    """Copies ruamel's annotated containers and scalars into plain Python values, counting
+    them: an alias is copied each time it is used, so a few lines can stand for billions."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.values = 0
+
+    def value(self, node: Any, line: int) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            message = f"expands to more than {MAX_VALUES:,} values (aliases used over and over?)"
+            raise ConfigError([Problem(self.display, line, "", message)])
+        if isinstance(node, dict):
+            return {str(k): self.value(v, _line(node, k, line)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.value(v, _line(node, i, line)) for i, v in enumerate(node)]
+        if isinstance(node, bool) or node is None:
+            return node
+        for kind in (int, float, str):
+            if isinstance(node, kind):
+                return kind(node)
         return node
-    for kind in (int, float, str):
-        if isinstance(node, kind):
-            return kind(node)
-    return node
+
+
+def _line(node: Any, key: Key, parent: int) -> int:
+    # An aliased node keeps the lines of where it was defined, above its use: the later
+    # line is the one being expanded.
+    found = _child_line(node, key)
+    return max(found + 1, parent) if found is not None else parent

@@ -41,9 +41,18 @@ MIN_PAGE_WORDS = 25
 Detect = Callable[[str], str | None]
 
 
+def keys_of(parsed: ParsedFeed) -> list[str]:
+    """Every key the store may hold an entry of this feed under (legacy ones too)."""
+    return [key for e in parsed.entries for key in (e.key, *e.legacy_keys)]
+
+
 def new_entries(parsed: ParsedFeed, known: Collection[str]) -> list[Entry]:
-    """The entries whose keys the store does not hold yet, in feed order."""
-    return [e for e in parsed.entries if e.key not in known]
+    """The entries the store does not hold yet under any of their keys, in feed order."""
+    return [
+        e
+        for e in parsed.entries
+        if e.key not in known and not any(k in known for k in e.legacy_keys)
+    ]
 
 
 def wants_page(feed: Feed, entry: Entry) -> bool:

@@ -17,12 +17,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
+from multiprocessing import forkserver
 
 import py3langid
 import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from monitor.errors import ExtractError
+from monitor.ingest.lifeline import die_with_parent
 from monitor.types import ExtractedPage
 
 log = logging.getLogger(__name__)
@@ -128,13 +130,19 @@ class ExtractorPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self._workers, mp_context=self._context, max_tasks_per_child=self._max_tasks
+            self._workers,
+            mp_context=self._context,
+            max_tasks_per_child=self._max_tasks,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
         )
 
     async def __aenter__(self) -> ExtractorPool:
-        # Start the forkserver and the workers now, off the event loop: the first start
-        # loads and warms the extractor (~1.5 s), which would otherwise stall the first
-        # cycle's fetching.
+        # The forkserver is started from this thread: the kernel's parent-death signal
+        # follows the thread that started a process, and this one lives as long as we do.
+        forkserver.ensure_running()
+        # Start the workers now, off the event loop: the first start loads and warms the
+        # extractor (~1.5 s), which would otherwise stall the first cycle's fetching.
         await asyncio.to_thread(self._start_workers)
         return self
 
@@ -142,11 +150,24 @@ class ExtractorPool:
         pids = {f.result() for f in [self._pool.submit(os.getpid) for _ in range(self._workers)]}
         log.debug("extraction workers started: %s", sorted(pids))
 
-    async def __aexit__(self, *exc: object) -> None:
-        self.close()
+    async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()  # interrupted or failing: do not wait for pages in progress
 
     def close(self) -> None:
+        """Finish the pages in progress, then stop the workers."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def terminate(self) -> None:
+        """Stop now: the pages in progress are dropped and the workers killed."""
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=5)
 
     async def extract(self, html: bytes, url: str) -> ExtractedPage | None:
         """Extract one page; raises ExtractError on a crash or a passed deadline."""

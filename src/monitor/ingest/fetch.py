@@ -37,10 +37,11 @@ from monitor.errors import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    InvalidURL,
     ResponseTooLarge,
 )
 from monitor.text.html import one_line
-from monitor.text.urls import host_of
+from monitor.text.urls import host_of, url_problem
 from monitor.types import FetchResult
 
 MAX_REDIRECTS = 5
@@ -112,6 +113,7 @@ class Fetcher:
     async def _get(
         self, client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
     ) -> FetchResult:
+        _check_url(url, url)
         async with self._slots, self._hosts.slot(host_of(url)):
             try:
                 async with asyncio.timeout(self._deadline):
@@ -122,6 +124,9 @@ class Fetcher:
                 raise AddressNotAllowed(url, str(e)) from e
             except (httpx.HTTPError, aiohttp.ClientError) as e:
                 raise _translate(url, e) from e
+            except (httpx.InvalidURL, ValueError, UnicodeError) as e:
+                # What url_problem let through and a client still refused to send.
+                raise InvalidURL(url, f"cannot be fetched: {one_line(str(e))}"[:300]) from e
 
 
 async def _exchange(
@@ -151,7 +156,18 @@ def _redirect_target(url: str, current: str, location: str) -> str:
     target = urljoin(current, location.strip())
     if urlsplit(target).scheme.lower() not in ("http", "https"):
         raise AddressNotAllowed(url, f"redirected to a non-http(s) URL: {target[:200]}")
+    _check_url(url, target, "redirected to a URL that ")
     return target
+
+
+def _check_url(url: str, target: str, lead: str = "") -> None:
+    """Refuse, before any connection, a URL no client should send (see text.urls)."""
+    problem = url_problem(target)
+    if problem is None:
+        return
+    if problem.startswith("only http"):
+        raise AddressNotAllowed(url, problem)
+    raise InvalidURL(url, f"{lead}{problem}: refused" if not lead else f"{lead}{problem}")
 
 
 async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:

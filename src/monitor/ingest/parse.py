@@ -3,6 +3,11 @@
 The only module importing feedparser. feedparser gets bytes and lower-case headers, never a
 str (a str may be opened as a path or URL) and never a URL. Its ``bozo`` flag is only a
 warning: a feed fails only when no entries can be read from it.
+
+feedparser is not told where the feed came from: it would resolve a bare guid ("12345")
+against the feed's URL and call the result a link. Relative links are resolved here, and
+every link is checked (``text.urls.url_problem``): an unusable one is stored as no link,
+and the entry keeps its summary.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
 from monitor.errors import ParseError
 from monitor.text.html import html_to_text, one_line
-from monitor.text.urls import canonical_url, is_http_url
+from monitor.text.urls import canonical_url, is_http_url, url_problem
 from monitor.types import Entry, ParsedFeed
 
 #: Dates before this are parse errors (feedparser turns odd formats into odd years).
@@ -45,15 +51,15 @@ def parse_feed(
     Args:
         body: the raw (decoded from gzip, not from charset) response body.
         url: the final URL the body came from; relative links resolve against it.
-        scope: namespace for guids that are not URLs (the feed's host), so "123" from two
-            sites stays two entries.
+        scope: namespace for guids that are not URLs and for hashed keys (the feed's id),
+            so "123" from two feeds stays two entries.
         now: the clock, to reject dates in the future.
 
     Raises:
         ParseError: the body holds no readable entries (HTML page, truncated XML, empty).
     """
     body, content_type = _repair_encoding(body, content_type)
-    headers = {"content-location": url}
+    headers = {}
     if content_type:
         headers["content-type"] = content_type
     if content_language:
@@ -70,7 +76,7 @@ def parse_feed(
         if doc.bozo or not doc.get("version"):
             raise ParseError(url, f"not a readable feed ({warning or 'no RSS, Atom or RDF found'})")
         return ParsedFeed(title=_feed_title(doc), language=_language(doc), entries=())
-    entries = [e for e in (_entry(raw, scope, now) for raw in doc.entries) if e is not None]
+    entries = [e for e in (_entry(raw, url, scope, now) for raw in doc.entries) if e is not None]
     return ParsedFeed(
         title=_feed_title(doc),
         language=_language(doc),
@@ -98,9 +104,9 @@ def _language(doc: Any) -> str | None:
     return value.strip().split("-")[0].split("_")[0].lower()[:3] or None
 
 
-def _entry(raw: Any, scope: str, now: datetime) -> Entry | None:
-    link = raw.get("link") or ""
-    url = canonical_url(link) if is_http_url(link) else ""
+def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
+    guid = one_line(raw.get("id")) if isinstance(raw.get("id"), str) else ""
+    url = _link(raw, guid, base)
     title = one_line(html_to_text(raw.get("title", "")))[:MAX_TITLE]
     summary = html_to_text(_longest_content(raw))[:MAX_SUMMARY]
     if not (url or title or summary):
@@ -109,14 +115,40 @@ def _entry(raw: Any, scope: str, now: datetime) -> Entry | None:
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
     return Entry(
-        key=_key(raw.get("id"), url, title, published, scope),
+        key=_key(guid, url, title, published, scope),
         url=url,
         title=title,
         summary=summary,
         published=published,
         author=author,
         source=one_line(source.get("title", ""))[:200] or None,
+        legacy_keys=_legacy_keys(raw, guid, base),
     )
+
+
+def _link(raw: Any, guid: str, base: str) -> str:
+    """The entry's canonical link, or "" when it has none that can be fetched."""
+    link = raw.get("link")
+    if not isinstance(link, str) or not link.strip():
+        return ""
+    link = link.strip()
+    if raw.get("guidislink") and link == guid and not is_http_url(guid):
+        return ""  # a guid that is not a URL ("12345") is not a link either
+    try:
+        url = canonical_url(urljoin(base, link))
+    except ValueError:
+        return ""
+    return "" if url_problem(url) else url
+
+
+def _legacy_keys(raw: Any, guid: str, base: str) -> tuple[str, ...]:
+    """Keys this entry was stored under before bare guids stopped being read as links."""
+    if not raw.get("guidislink") or not guid or is_http_url(guid):
+        return ()
+    try:
+        return ("url:" + canonical_url(urljoin(base, guid)),)
+    except ValueError:
+        return ()
 
 
 def _longest_content(raw: Any) -> str:
@@ -139,8 +171,7 @@ def _date(raw: Any, field: str, now: datetime) -> datetime | None:
     return value
 
 
-def _key(guid: Any, url: str, title: str, published: datetime | None, scope: str) -> str:
-    guid = one_line(guid) if isinstance(guid, str) else ""
+def _key(guid: str, url: str, title: str, published: datetime | None, scope: str) -> str:
     if guid and is_http_url(guid):
         return "url:" + canonical_url(guid)
     if guid:
@@ -168,8 +199,13 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
     feedparser then guesses a single-byte encoding for the whole feed, which garbles
     every item of a UTF-8 feed with one bad byte (kurtmckee/feedparser PR #421). We decide
     instead: mostly valid UTF-8 → replace the bad bytes; no valid multi-byte sequence at
-    all → it is Latin-1/cp1252 mislabelled. Either way feedparser then gets UTF-8.
+    all → it is Latin-1/cp1252 mislabelled. A UTF-16 body (a byte-order mark, or the
+    zero bytes of UTF-16 ASCII) is UTF-16 whatever its label says. Either way feedparser
+    then gets UTF-8.
     """
+    utf16 = _utf16(body)
+    if utf16 is not None:
+        return _as_utf8(body.decode(utf16, "replace").lstrip("\ufeff"), content_type)
     declared = _declared_charset(body, content_type)
     if declared not in (None, "utf-8", "utf8"):
         return body, content_type
@@ -182,9 +218,24 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
     bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
     good = sum(1 for c in text if ord(c) > 127) - bad
     fixed = body.decode("utf-8", "replace") if good > bad else body.decode("cp1252", "replace")
-    fixed_bytes = _XML_DECL.sub(rb"\1utf-8\3", fixed.encode("utf-8"), count=1)
+    return _as_utf8(fixed, content_type)
+
+
+def _utf16(body: bytes) -> str | None:
+    head = body[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head[:4] == b"<\x00?\x00" or head[:2] == b"<\x00":
+        return "utf-16-le"
+    if head[:4] == b"\x00<\x00?" or head[:2] == b"\x00<":
+        return "utf-16-be"
+    return None
+
+
+def _as_utf8(text: str, content_type: str | None) -> tuple[bytes, str]:
+    fixed = _XML_DECL.sub(rb"\1utf-8\3", text.encode("utf-8"), count=1)
     media = (content_type or "application/xml").split(";")[0].strip()
-    return fixed_bytes, f"{media}; charset=utf-8"
+    return fixed, f"{media}; charset=utf-8"
 
 
 def _declared_charset(body: bytes, content_type: str | None) -> str | None:

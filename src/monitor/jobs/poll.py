@@ -34,7 +34,6 @@ from monitor.ingest.parse import parse_feed
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 from monitor.text.html import one_line
-from monitor.text.urls import host_of
 from monitor.types import (
     Article,
     Entry,
@@ -123,14 +122,14 @@ class Poller:
         parsed = parse_feed(
             result.body,
             url=result.final_url,
-            scope=host_of(feed.url),
+            scope=f"feed{state.feed_id}",
             now=self.clock(),
             content_type=result.content_type,
             content_language=result.content_language,
         )
         if parsed.warning:
             log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
-        new = decide.new_entries(parsed, self.store.known_keys(e.key for e in parsed.entries))
+        new = decide.new_entries(parsed, self.store.known_keys(decide.keys_of(parsed)))
         articles = await asyncio.gather(*(self._article(feed, parsed, e) for e in new))
         hits = self._match(articles)
         update = decide.fetched(

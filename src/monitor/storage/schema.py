@@ -107,3 +107,16 @@ def m003_digests(db: Database) -> None:
     # records the digest as sent.
     db.execute("ALTER TABLE hits ADD COLUMN digest_id INTEGER REFERENCES digests(id)")
     db.execute("CREATE INDEX hits_digest ON hits(digest_id)")
+
+
+@migrations()
+def m004_keys_scoped_by_feed(db: Database) -> None:
+    # Bare guids and hashed keys were scoped by the feed's host, so "12345" in two feeds
+    # of one site was one entry; they are scoped by the feed now: guid:feed7:12345.
+    db.execute(
+        """
+        UPDATE articles SET key = substr(key, 1, 5) || 'feed' || feed_id || ':'
+            || substr(key, 6 + instr(substr(key, 6), ':'))
+        WHERE (key LIKE 'guid:%' OR key LIKE 'hash:%') AND instr(substr(key, 6), ':') > 0
+        """
+    )

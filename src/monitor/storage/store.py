@@ -25,28 +25,81 @@ from monitor.storage.schema import migrations
 
 BUSY_TIMEOUT = 30.0
 
+#: sqlite3's messages, and what they mean for someone running the monitor.
+_MEANINGS = {
+    "database or disk is full": "the disk is full",
+    "disk I/O error": "disk I/O error (is the disk full or failing?)",
+    "database is locked": "the database stayed locked by another process (another monitor?)",
+    "file is not a database": "it is not a SQLite database (damaged, or not the monitor's)",
+    "attempt to write a readonly database": "the database is read-only",
+    "unable to open database file": "the file cannot be opened (missing, or no permission)",
+}
+
+
+def explain(error: sqlite3.Error) -> str:
+    """sqlite3's message with what it means, on one line."""
+    text = str(error)
+    meaning = next((m for key, m in _MEANINGS.items() if key in text), None)
+    return f"{meaning} ({text})" if meaning else text
+
 
 class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
     """The monitor's database. Not thread-safe: one Store per thread."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Database, path: Path, *, readonly: bool = False) -> None:
         self.db = db
         self.path = path
+        self.readonly = readonly
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    def open(
+        cls, path: Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT
+    ) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``readonly`` opens an existing database for reading only (``status``, ``hits``,
+        ``search``, ``explain``): nothing is created, migrated or written, so those work
+        on a read-only file and never contend with the poller for the write lock.
+        """
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+            return cls._open_readonly(path, timeout) if readonly else cls._open(path, timeout)
+        except (sqlite3.Error, OSError) as e:
+            reason = explain(e) if isinstance(e, sqlite3.Error) else str(e)
+            raise StorageError(f"cannot open database {path}: {reason}") from e
+
+    @classmethod
+    def _open(cls, path: Path, timeout: float) -> Store:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        try:
             db = Database(conn)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
             migrations.apply(db)
-        except (sqlite3.Error, OSError) as e:
-            raise StorageError(f"cannot open database {path}: {e}") from e
+        except BaseException:
+            conn.close()
+            raise
         return cls(db, path)
+
+    @classmethod
+    def _open_readonly(cls, path: Path, timeout: float) -> Store:
+        if not path.exists():
+            raise StorageError(
+                f"no database at {path} yet: `monitor poll` creates it on its first cycle"
+            )
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        try:
+            db = Database(conn)
+            if migrations.pending(db):
+                raise StorageError(
+                    f"database {path} is from an older version: `monitor poll` upgrades it"
+                )
+        except BaseException:
+            conn.close()
+            raise
+        return cls(db, path, readonly=True)
 
     def close(self) -> None:
         self.db.close()
@@ -54,6 +107,8 @@ class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
     @contextmanager
     def write(self) -> Iterator[Database]:
         """One write transaction; IMMEDIATE so a second writer waits instead of failing."""
+        if self.readonly:
+            raise StorageError(f"database {self.path} was opened read-only")
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -63,13 +118,15 @@ class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
                 raise
             self.db.execute("COMMIT")
         except sqlite3.Error as e:
-            raise StorageError(f"database write failed ({self.path}): {e}") from e
+            if self.db.conn.in_transaction:
+                self.db.rollback()
+            raise StorageError(f"cannot write to the database {self.path}: {explain(e)}") from e
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
             return list(self.db.query(sql, params))
         except sqlite3.Error as e:
-            raise StorageError(f"database read failed ({self.path}): {e}") from e
+            raise StorageError(f"cannot read the database {self.path}: {explain(e)}") from e
 
     def quote_fts(self, query: str) -> str:
         return self.db.quote_fts(query)

@@ -1,16 +1,30 @@
-"""Canonical article URLs: one spelling per article, whatever feed or tracker it came through.
+"""Article URLs: which ones can be fetched, and one canonical spelling per article.
 
-Removes tracking parameters and fragments, lower-cases scheme and host, drops default ports,
-and unwraps the redirect links of Google Alerts (``google.com/url?url=…``) and old-style
-Google News (``news.google.com/rss/articles/<base64>``), whose real URL is inside them.
+``url_problem`` says why a URL from a feed cannot be used (or None): only http(s), a host
+that is a valid domain name (IDNA 2008, the rules httpx applies) or an IP address in its
+standard spelling, no user name or password, a valid port, no spaces or control
+characters. An unusable link is stored as no link, so one hostile entry never breaks a
+feed. Numeric hosts in other spellings (``0177.0.0.1``, ``127.1``, ``2130706433``,
+``0x7f000001``) are refused by name: resolvers read them as addresses a reader of the URL
+would not expect.
+
+``canonical_url`` removes tracking parameters and fragments, lower-cases scheme and host,
+drops default ports, and unwraps the redirect links of Google Alerts
+(``google.com/url?url=…``) and old-style Google News
+(``news.google.com/rss/articles/<base64>``), whose real URL is inside them.
+
+The only module importing idna.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import idna
 
 _TRACKING = frozenset(
     {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
@@ -19,6 +33,89 @@ _TRACKING = frozenset(
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _EMBEDDED_URL = re.compile(rb"https?://[\x21-\x7e]+")
+
+
+#: Anything inet_aton would read as an IPv4 address: 1 to 4 parts of decimal, octal or hex.
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?$", re.I)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+#: Letters, digits, hyphens and (as some real sites have) underscores.
+_ASCII_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$", re.I)
+MAX_URL = 4_000
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be fetched, in a few words; None when it can."""
+    if len(url) > MAX_URL:
+        return f"longer than {MAX_URL:,} characters"
+    if _UNSAFE.search(url):
+        return "has spaces or control characters in it"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        return f"is not a well-formed URL ({e})"
+    if parts.scheme.lower() not in _DEFAULT_PORTS:
+        return "only http and https URLs are fetched"
+    if parts.username is not None or parts.password is not None:
+        return "has a user name or password in it"
+    if port == 0:
+        return "has port 0"
+    host = parts.hostname or ""
+    return _host_problem(host.rstrip(".")) if host else "has no host"
+
+
+def _host_problem(host: str) -> str | None:
+    if ":" in host:  # urlsplit leaves an IPv6 literal without its brackets
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return f"{host!r} is not a valid IPv6 address"
+        return None
+    if _NUMERIC_HOST.match(host):
+        return _numeric_problem(host)
+    try:
+        # Non-ASCII names are encoded as httpx would; ASCII ones are decoded where they
+        # claim to be encoded ("xn--"), which is where a bogus label breaks a client.
+        ascii_host = host if host.isascii() else idna.encode(host, uts46=True).decode()
+        if "xn--" in ascii_host.lower():
+            idna.decode(ascii_host)
+    except (idna.IDNAError, UnicodeError, ValueError) as e:
+        return f"{host[:80]!r} is not a valid host name ({e})"[:200]
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(0 < len(label) <= 63 for label in labels):
+        return f"{host[:80]!r} is not a valid host name (a label is empty or too long)"
+    if not _ASCII_HOST.match(ascii_host):
+        return f"{host[:80]!r} is not a valid host name"
+    return None
+
+
+def _numeric_problem(host: str) -> str | None:
+    try:
+        ip = ipaddress.IPv4Address(host)
+    except ValueError:
+        pass
+    else:
+        return None if str(ip) == host else f"{host!r} is not a standard IP address"
+    value = _inet_aton(host)
+    if value is None:
+        return f"{host!r} is not a valid IP address"
+    return f"{host!r} is a non-standard spelling of the address {ipaddress.IPv4Address(value)}"
+
+
+def _inet_aton(host: str) -> int | None:
+    """The address the C resolver reads in ``host`` ("127.1" is 127.0.0.1), or None."""
+    try:
+        parts = [int(p, 0) if not p.startswith("0") or p[1:2] in "xX" or p == "0" else int(p, 8)
+                 for p in host.rstrip(".").split(".")]  # fmt: skip
+    except ValueError:
+        return None
+    *head, last = parts
+    if any(p > 255 for p in head) or last >= 256 ** (4 - len(head)):
+        return None
+    value = last
+    for index, part in enumerate(head):
+        value += part << (8 * (3 - index))
+    return value
 
 
 def is_http_url(value: str) -> bool:
