@@ -52,9 +52,7 @@ class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
         self.readonly = readonly
 
     @classmethod
-    def open(
-        cls, path: Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT
-    ) -> Store:
+    def open(cls, path: Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``readonly`` opens an existing database for reading only (``status``, ``hits``,
