@@ -112,7 +112,10 @@ def test_missing_config_directory(tmp_path: Path) -> None:
 ALIAS_BOMB = "\n".join(
     [
         'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]',
-        *(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]" for p, k in zip("abcdefg", "bcdefgh")),
+        *(
+            f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]"
+            for p, k in zip("abcdefg", "bcdefgh", strict=True)
+        ),
     ]
 )
 
