@@ -11,7 +11,9 @@ translated into these at the module that imports the library, with ``raise ... f
     │   │   ├── ResponseTooLarge     the body passed the byte cap
     │   │   ├── FetchTimeout         the total deadline passed
     │   │   ├── AddressNotAllowed    a non-http(s) URL, or a private address for a page
-    │   │   └── InvalidURL           a URL that cannot be fetched as written
+    │   │   ├── InvalidURL           a URL that cannot be fetched as written
+    │   │   ├── TooManyRedirects     more than 5 redirects, or a loop
+    │   │   └── NotAPage             an article link that answers with something not HTML
     │   └── ParseError       the body is not a feed with entries
     ├── ExtractError         the extraction worker failed or ran past its deadline
     ├── StorageError         the database could not be opened or written
@@ -94,6 +96,14 @@ class InvalidURL(FetchError):
     """The URL is malformed, or names its host in a way we refuse (``127.1``)."""
 
 
+class TooManyRedirects(FetchError):
+    """The URL redirected more times than we follow."""
+
+
+class NotAPage(FetchError):
+    """An article link answered with a body that is not a web page (a PDF, an image)."""
+
+
 class ParseError(FeedError):
     """The body could not be read as a feed with at least one entry."""
 
@@ -107,4 +117,13 @@ class StorageError(MonitorError):
 
 
 class DeliveryError(MonitorError):
-    """A digest could not be delivered."""
+    """A digest could not be delivered.
+
+    ``maybe_delivered`` is True when the failure came after the message may have been
+    accepted (the connection dropped during or after DATA): it is then sent again, as
+    the identical message, rather than rebuilt.
+    """
+
+    def __init__(self, message: str, *, maybe_delivered: bool = False) -> None:
+        self.maybe_delivered = maybe_delivered
+        super().__init__(message)

@@ -134,6 +134,35 @@ class Article:
     author: str | None = None
     language: str | None = None
     source: str | None = None
+    #: When to try the page again (it failed for a passing reason); None for no retry.
+    page_retry_at: datetime | None = None
+    #: Page fetches tried so far (0 when the page was never wanted or came at once).
+    page_attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageRetry:
+    """A stored article whose page failed for a passing reason, due to be tried again."""
+
+    article_id: int
+    key: str
+    feed: str
+    url: str
+    title: str
+    summary: str
+    page_attempts: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageUpdate:
+    """A page retry's outcome, written with the article's recomputed hits."""
+
+    article_id: int
+    #: The extracted text when the retry worked, else None (the summary stays).
+    text: str | None
+    page_attempts: int
+    page_retry_at: datetime | None
+    hits: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,6 +234,8 @@ class FeedUpdate:
     last_modified: str | None = None
     #: New URL after permanent redirects, to fetch from now on; None to keep the old one.
     moved_to: str | None = None
+    #: The feed answered 410 Gone.
+    gone: bool = False
     articles: tuple[Article, ...] = ()
     #: Hits of each article, by article key.
     hits: tuple[tuple[str, Hit], ...] = ()
@@ -227,6 +258,8 @@ class RunReport:
 
     outcomes: tuple[FeedOutcome, ...] = field(default_factory=tuple)
     seconds: float = 0.0
+    #: Pages that failed on an earlier cycle and were fetched and extracted in this one.
+    pages_recovered: int = 0
 
     def count(self, status: FeedStatus) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -240,6 +273,7 @@ class RunReport:
             "new_articles": sum(o.new_articles for o in self.outcomes),
             "hits": sum(o.hits for o in self.outcomes),
             "seconds": round(self.seconds, 3),
+            "pages_recovered": self.pages_recovered,
             "errors": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
         }
 
@@ -294,6 +328,8 @@ class FeedHealth:
     next_due_at: datetime | None
     items: int
     hits: int
+    #: When the feed first answered 410 Gone (it is still tried, rarely).
+    gone_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -307,6 +343,7 @@ class FeedActivity:
     last_new_at: datetime | None
     #: When the feed's most recent articles were first seen, newest first (up to 30).
     recent: tuple[datetime, ...]
+    gone_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -325,12 +362,28 @@ class SentDigest:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PendingDigest:
+    """A digest recorded before sending and not confirmed sent: to deliver again, as is."""
+
+    digest_id: int
+    date: str
+    subject: str
+    #: The exact message that was (perhaps) delivered: same Message-ID, Date and body.
+    message: bytes
+    items: int
+    hits: int
+    #: Delivery attempts made so far.
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DigestFile:
     """A digest the file transport wrote: ``STEM.eml`` and ``STEM.html``."""
 
     #: The digest's date, with ``-2``, ``-3``... for later digests of the same day.
     stem: str
     subject: str
+    message_id: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

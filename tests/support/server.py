@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import socket
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +30,12 @@ class Route:
     drip_delay: float = 0.0
     #: Sleep this long before answering.
     delay: float = 0.0
+    #: Send the body deflate-compressed (Content-Encoding: deflate).
+    deflate: bool = False
+    #: Misbehave: "truncate" (promise more bytes than sent, then hang up), "reset" (hang up
+    #: with a TCP reset before answering), "no_length" (no Content-Length: the body ends
+    #: when the connection closes).
+    fault: str | None = None
 
 
 class FeedServer:
@@ -110,6 +119,9 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 self._send(304, {"ETag": route.etag}, b"")
                 return
+            if route.fault == "reset":
+                self._reset()
+                return
             headers = {"Content-Type": route.content_type, **route.headers}
             if route.etag:
                 headers["ETag"] = route.etag
@@ -117,7 +129,32 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route.gzip:
                 headers["Content-Encoding"] = "gzip"
                 body = gzip.compress(body, compresslevel=9)
+            if route.deflate:
+                headers["Content-Encoding"] = "deflate"
+                body = zlib.compress(body, 9)
+            if route.fault in ("truncate", "no_length"):
+                self._send_faulty(route.status, headers, body, route.fault)
+                return
             self._send(route.status, headers, body, route.drip, route.drip_delay)
+
+        def _reset(self) -> None:
+            # SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+
+        def _send_faulty(
+            self, status: int, headers: dict[str, str], body: bytes, fault: str
+        ) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if fault == "truncate":
+                self.send_header("Content-Length", str(len(body) * 2))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.close_connection = True
 
         def _send(
             self, status: int, headers: dict[str, str], body: bytes, drip: int = 0, pause: float = 0

@@ -41,6 +41,8 @@ def digest(obj: Context, preview: bool, out: Path | None, since: str | None) -> 
         outcome = send_digest(config, store, transport_for(config), now, since=window)
     if out:
         write_out(out, config, outcome.digest, outcome.rendered, now)
+    if outcome.resent:
+        click.echo(f"delivered again the digest of {outcome.resent}, left unconfirmed last time")
     if outcome.delivered_to is None:
         click.echo("no new hits since the last digest: nothing sent")
     else:

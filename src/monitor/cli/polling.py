@@ -91,7 +91,7 @@ def status(obj: Context, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(_health_json(h), ensure_ascii=False))
             continue
-        state = h.last_status or "never polled"
+        state = "gone" if h.gone_since else h.last_status or "never polled"
         line = (
             f"{h.name:<28} {state:<12} fetched {ago(h.last_fetched_at, now):<9} "
             f"next {until(h.next_due_at, now):<8} items {h.items:<5} hits {h.hits}"
@@ -113,6 +113,7 @@ def _health_json(h: FeedHealth) -> dict[str, Any]:
     fields = (
         "name", "url", "last_fetched_at", "last_ok_at", "last_new_at", "last_status",
         "last_error", "consecutive_failures", "failing_since", "next_due_at", "items", "hits",
+        "gone_since",
     )  # fmt: skip
     return {f: json_value(getattr(h, f)) for f in fields}
 

@@ -7,8 +7,8 @@ Pure: the hits, feed activity and clock come in as arguments. What a reader gets
   others as "also in" links;
 - items under the watchlist of their best hit, best score first, then newest;
 - per watchlist, how many items and hits, and a 14-day trend of hits per day;
-- source health: feeds failing for over a day, and feeds silent for much longer than
-  their usual gap between new items.
+- source health: feeds gone (HTTP 410), feeds failing for over a day, and feeds silent
+  for much longer than their usual gap between new items.
 """
 
 from __future__ import annotations
@@ -241,7 +241,11 @@ def _day_label(when: datetime) -> str:
 def _health(activity: Sequence[FeedActivity], now: datetime) -> tuple[Health, ...]:
     found = []
     for feed in activity:
-        if feed.failing_since and now - feed.failing_since >= FAILING_FOR:
+        if feed.gone_since:
+            since = _ago(now - feed.gone_since)
+            problem = f"gone for {since} (HTTP 410): the publisher removed it"
+            found.append(Health(feed=feed.name, problem=problem))
+        elif feed.failing_since and now - feed.failing_since >= FAILING_FOR:
             since = _ago(now - feed.failing_since)
             found.append(Health(feed=feed.name, problem=f"failing for {since}: {feed.last_error}"))
         elif (gap := _silence(feed, now)) is not None:

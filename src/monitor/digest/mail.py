@@ -1,12 +1,15 @@
-"""Delivering a digest: to files (the default) or through an SMTP server.
+"""Delivering a finished message: to files (the default) or through an SMTP server.
 
-Both transports raise DeliveryError when the digest did not get through, so that the
-caller records nothing and the hits wait for the next digest. smtplib errors and socket
-errors are translated here.
+Both transports raise DeliveryError when the digest did not get through, saying whether
+it may have been delivered all the same (``maybe_delivered``: the connection dropped
+after the message was handed over). smtplib and socket errors are translated here.
+Delivering the same message twice is harmless: the file transport writes a Message-ID
+once, and mail clients show one message per Message-ID.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import smtplib
@@ -22,14 +25,16 @@ from monitor.config.schema import SmtpSettings
 from monitor.errors import DeliveryError
 from monitor.types import DigestFile
 
+log = logging.getLogger(__name__)
+
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(\d+))?$")
 
 
 class Transport(Protocol):
     name: str
 
-    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
-        """Deliver the message; return where it went (a path, a server)."""
+    def deliver(self, message: EmailMessage, *, date: str) -> str:
+        """Deliver the message (of the digest of ``date``); return where it went."""
 
 
 @dataclass
@@ -39,17 +44,26 @@ class FileTransport:
     directory: Path
     name: str = "file"
 
-    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
+    def deliver(self, message: EmailMessage, *, date: str) -> str:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
+            already = self._written(str(message["Message-ID"] or ""))
+            if already is not None:
+                return str(already)  # delivered before a crash: once is enough
             stem = self._free_stem(date)
             eml = self.directory / f"{stem}.eml"
             # The page first: once the .eml exists, the digest counts as delivered.
-            _write(self.directory / f"{stem}.html", html.encode("utf-8"))
+            _write(self.directory / f"{stem}.html", _html_part(message).encode("utf-8"))
             _write(eml, bytes(message))
         except OSError as e:
             raise DeliveryError(f"cannot write the digest to {self.directory}: {e}") from e
         return str(eml)
+
+    def _written(self, message_id: str) -> Path | None:
+        if not message_id:
+            return None
+        found = next((d for d in self.delivered() if d.message_id == message_id), None)
+        return self.directory / f"{found.stem}.eml" if found else None
 
     def delivered(self) -> list[DigestFile]:
         """The digests in the folder, newest first."""
@@ -58,10 +72,14 @@ class FileTransport:
             if not _DATED.match(path.stem):
                 continue
             with path.open("rb") as f:
-                subject = str(
-                    BytesParser(policy=default_policy).parse(f, headersonly=True)["subject"] or ""
+                headers = BytesParser(policy=default_policy).parse(f, headersonly=True)
+            found.append(
+                DigestFile(
+                    stem=path.stem,
+                    subject=str(headers["subject"] or ""),
+                    message_id=str(headers["message-id"] or ""),
                 )
-            found.append(DigestFile(stem=path.stem, subject=subject))
+            )
         return sorted(found, key=lambda d: _order(d.stem), reverse=True)
 
     def put(self, name: str, data: bytes) -> None:
@@ -87,11 +105,21 @@ def _order(stem: str) -> tuple[str, int]:
     return match[1], int(match[2] or 1)
 
 
+def _html_part(message: EmailMessage) -> str:
+    body = message.get_body(preferencelist=("html",))
+    return str(body.get_content()) if body is not None else ""
+
+
 def _write(path: Path, data: bytes) -> None:
-    # Write then rename, so a crash never leaves half a digest behind.
+    # Write then rename, so a crash never leaves half a digest behind; a failed write
+    # (a full disk) leaves no temporary file either.
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 @dataclass
@@ -103,25 +131,12 @@ class SmtpTransport:
     context: ssl.SSLContext | None = None
     name: str = "smtp"
 
-    def deliver(self, message: EmailMessage, *, date: str, html: str) -> str:
+    def deliver(self, message: EmailMessage, *, date: str) -> str:
         s = self.settings
         where = f"{s.host}:{s.port}"
         password = self._password()
-        context = self.context or ssl.create_default_context()
-        timeout = s.timeout.total_seconds()
         try:
-            if s.ssl:
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=timeout, context=context
-                )
-            else:
-                client = smtplib.SMTP(s.host, s.port, timeout=timeout)
-            with client:
-                if s.starttls and not s.ssl:
-                    client.starttls(context=context)
-                if s.username:
-                    client.login(s.username, password or "")
-                client.send_message(message)
+            client = self._connect(password)
         except smtplib.SMTPAuthenticationError as e:
             raise DeliveryError(
                 f"SMTP login to {where} as {s.username!r} refused: {_reply(e)}"
@@ -130,7 +145,47 @@ class SmtpTransport:
             raise DeliveryError(f"SMTP delivery through {where} failed: {_reply(e)}") from e
         except OSError as e:  # refused, unreachable, timed out, TLS failed
             raise DeliveryError(f"cannot reach SMTP server {where}: {e}") from e
+        with client:
+            self._send(client, message, where)
         return where
+
+    def _connect(self, password: str | None) -> smtplib.SMTP:
+        """Connected, secured and logged in: nothing can have been delivered yet."""
+        s = self.settings
+        context = self.context or ssl.create_default_context()
+        timeout = s.timeout.total_seconds()
+        client = (
+            smtplib.SMTP_SSL(s.host, s.port, timeout=timeout, context=context)
+            if s.ssl
+            else smtplib.SMTP(s.host, s.port, timeout=timeout)
+        )
+        try:
+            if s.starttls and not s.ssl:
+                client.starttls(context=context)
+            if s.username:
+                client.login(s.username, password or "")
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _send(self, client: smtplib.SMTP, message: EmailMessage, where: str) -> None:
+        try:
+            refused = client.send_message(message)
+        except smtplib.SMTPResponseException as e:
+            # The server answered with a refusal (MAIL, RCPT or DATA): it kept nothing.
+            raise DeliveryError(f"SMTP delivery through {where} failed: {_reply(e)}") from e
+        except smtplib.SMTPRecipientsRefused as e:
+            raise DeliveryError(f"SMTP server {where} refused every recipient: {e}") from e
+        except (smtplib.SMTPException, OSError) as e:
+            # The connection broke while the message was being handed over: the server
+            # may have accepted it, so it is sent again as is, never rebuilt.
+            raise DeliveryError(
+                f"SMTP connection to {where} broke while sending: {e or type(e).__name__}",
+                maybe_delivered=True,
+            ) from e
+        if refused:
+            log.warning("SMTP server %s refused some recipients: %s", where, sorted(refused))
 
     def _password(self) -> str | None:
         if not self.settings.username:

@@ -8,7 +8,11 @@ The poll job fetches, parses and extracts; this module decides, with no I/O:
   feed's summary, else only the title) and every field with its fallback (the feed's
   value first, the page's when the feed has none);
 - what the store records for the feed (``unchanged``, ``failed``, ``fetched``): its
-  status, error, validators and when it is due next (``ingest.due``).
+  status, error, validators and when it is due next (``ingest.due``); a feed that
+  answers 410 Gone is marked gone and tried only rarely, until it answers again;
+- whether a page that failed is tried again (``transient``, ``page_retry``): a timeout,
+  a dropped connection or a 5xx passes, so the page is tried again on later cycles, a
+  few times, and its text and hits replace the summary's when it comes.
 
 The clock, the random generator and language detection are arguments.
 """
@@ -20,6 +24,17 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from monitor.config.schema import PollSettings
+from monitor.errors import (
+    AddressNotAllowed,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidURL,
+    MonitorError,
+    NotAPage,
+    ResponseTooLarge,
+    TooManyRedirects,
+)
 from monitor.ingest import due
 from monitor.types import (
     Article,
@@ -30,6 +45,8 @@ from monitor.types import (
     FeedUpdate,
     FetchResult,
     Hit,
+    PageRetry,
+    PageUpdate,
     ParsedFeed,
     TextSource,
 )
@@ -37,6 +54,10 @@ from monitor.types import (
 #: Extracted text shorter than this many words must also beat the summary to be kept:
 #: extraction of a JS-only or paywalled page often returns a menu or a cookie notice.
 MIN_PAGE_WORDS = 25
+#: How long after each failed try a page is tried again; after the last, never again.
+PAGE_RETRIES = (timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
+#: Statuses that say "later" rather than "no".
+_PASSING_STATUSES = frozenset({408, 425, 429})
 
 Detect = Callable[[str], str | None]
 
@@ -71,6 +92,23 @@ def choose_text(page: ExtractedPage | None, entry: Entry) -> tuple[str, TextSour
     return "", "title"
 
 
+def transient(error: MonitorError) -> bool:
+    """Would the same request likely work later? Timeouts, dropped connections, 5xx, 429."""
+    if isinstance(error, FetchTimeout):
+        return True
+    if isinstance(error, HTTPStatusError):
+        return error.status >= 500 or error.status in _PASSING_STATUSES
+    permanent = (AddressNotAllowed, InvalidURL, ResponseTooLarge, NotAPage, TooManyRedirects)
+    return isinstance(error, FetchError) and not isinstance(error, permanent)
+
+
+def page_retry(attempts: int, now: datetime) -> datetime | None:
+    """When to try a page again after ``attempts`` failed tries, or None to stop."""
+    if attempts < 1 or attempts > len(PAGE_RETRIES):
+        return None
+    return now + PAGE_RETRIES[attempts - 1]
+
+
 def article(
     feed: Feed,
     parsed: ParsedFeed,
@@ -79,9 +117,14 @@ def article(
     *,
     now: datetime,
     detect: Detect,
+    page_error: MonitorError | None = None,
 ) -> Article:
-    """The article to store for ``entry``; the feed's fields win over the page's."""
+    """The article to store for ``entry``; the feed's fields win over the page's.
+
+    ``page_error`` is why the page is missing; a passing one plans a retry.
+    """
     text, text_source = choose_text(page, entry)
+    retry = page_retry(1, now) if page_error is not None and transient(page_error) else None
     title = entry.title or (page.title if page and page.title else "") or entry.url
     language = (
         (page.language if page else None)
@@ -102,6 +145,30 @@ def article(
         author=entry.author or (page.author if page else None),
         language=language,
         source=entry.source,
+        page_retry_at=retry,
+        page_attempts=1 if wants_page(feed, entry) else 0,
+    )
+
+
+def retried_page(
+    retry: PageRetry, page: ExtractedPage | None, error: MonitorError | None, *, now: datetime
+) -> PageUpdate:
+    """A retried page's outcome: its text if it now looks like the article, else when to
+    try again (never, once the tries are used up or the failure is for good)."""
+    attempts = retry.page_attempts + 1
+    if page is not None:
+        entry = Entry(key=retry.key, url=retry.url, title=retry.title, summary=retry.summary)
+        text, source = choose_text(page, entry)
+        if source == "page":
+            return PageUpdate(
+                article_id=retry.article_id, text=text, page_attempts=attempts, page_retry_at=None
+            )
+    again = error is not None and transient(error)
+    return PageUpdate(
+        article_id=retry.article_id,
+        text=None,
+        page_attempts=attempts,
+        page_retry_at=page_retry(attempts, now) if again else None,
     )
 
 
@@ -131,9 +198,17 @@ def failed(
     retry_after: float | None,
     now: datetime,
     rng: random.Random,
+    status: int | None = None,
 ) -> FeedUpdate:
-    """The feed failed: one more failure, backed off (or as long as the server asked)."""
+    """The feed failed: one more failure, backed off (or as long as the server asked).
+
+    A 410 Gone is the publisher saying the feed is no more: it is marked gone and tried
+    again only after the longest backoff, in case it was a mistake.
+    """
     failures = state.consecutive_failures + 1
+    gone = status == 410
+    if gone:
+        error = f"{error} Gone: the publisher removed this feed; remove it from feeds.yaml"
     return FeedUpdate(
         feed_id=state.feed_id,
         fetched_at=now,
@@ -145,9 +220,10 @@ def failed(
             interval=interval(feed, poll),
             max_backoff=poll.max_backoff,
             rng=rng,
-            retry_after=retry_after,
+            retry_after=poll.max_backoff.total_seconds() if gone else retry_after,
         ),
         consecutive_failures=failures,
+        gone=gone,
     )
 
 

@@ -38,7 +38,9 @@ from monitor.errors import (
     FetchTimeout,
     HTTPStatusError,
     InvalidURL,
+    NotAPage,
     ResponseTooLarge,
+    TooManyRedirects,
 )
 from monitor.text.html import one_line
 from monitor.text.urls import host_of, url_problem
@@ -107,7 +109,7 @@ class Fetcher:
         )
         media = (result.content_type or "text/html").split(";")[0].strip().lower()
         if media not in _PAGE_TYPES:
-            raise FetchError(url, f"not an HTML page ({media})")
+            raise NotAPage(url, f"not an HTML page ({media})")
         return result
 
     async def _get(
@@ -149,7 +151,7 @@ async def _exchange(
             body = await _read_capped(url, response, cap)
             moved = current if permanent and current != url else None
             return _result(url, response, body, moved)
-    raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+    raise TooManyRedirects(url, f"more than {MAX_REDIRECTS} redirects")
 
 
 def _redirect_target(url: str, current: str, location: str) -> str:

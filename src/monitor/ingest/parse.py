@@ -217,7 +217,9 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
     text = body.decode("utf-8", "surrogateescape")
     bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
     good = sum(1 for c in text if ord(c) > 127) - bad
-    fixed = body.decode("utf-8", "replace") if good > bad else body.decode("cp1252", "replace")
+    # A valid multi-byte sequence is improbable in Latin-1 text: a tie means UTF-8.
+    utf8 = good > 0 and good >= bad
+    fixed = body.decode("utf-8", "replace") if utf8 else body.decode("cp1252", "replace")
     return _as_utf8(fixed, content_type)
 
 

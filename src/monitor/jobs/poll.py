@@ -3,6 +3,8 @@
     store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_keys
         | fetch.fetch_page | extract (worker processes) | matcher.match
         | decide.fetched | store.save_feed_update
+    then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
+        | matcher.match | store.save_page_update
 
 Feeds are fetched concurrently and each feed's new articles go to the extraction workers as
 soon as its feed arrives, so extraction overlaps the fetching of the other feeds. All
@@ -22,11 +24,11 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from monitor.config import Config
-from monitor.errors import ExtractError, FeedError, HTTPStatusError, StorageError
+from monitor.errors import ExtractError, FeedError, HTTPStatusError, MonitorError, StorageError
 from monitor.ingest import decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
@@ -43,6 +45,8 @@ from monitor.types import (
     FeedState,
     FeedUpdate,
     Hit,
+    PageRetry,
+    PageUpdate,
     ParsedFeed,
     RunReport,
 )
@@ -95,7 +99,30 @@ class Poller:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         outcomes = tuple(t.result() for t in tasks)
-        return RunReport(outcomes=outcomes, seconds=time.monotonic() - started)
+        recovered = await self.retry_pages(selected)
+        return RunReport(
+            outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
+        )
+
+    async def retry_pages(self, feeds: Sequence[Feed]) -> int:
+        """Try again the pages that failed for a passing reason and are due; returns how
+        many came this time (their text and hits now replace the summary's)."""
+        due = self.store.pages_to_retry(self.clock(), [f.name for f in feeds])
+        updates = await asyncio.gather(*(self._retry(r) for r in due))
+        recovered = 0
+        for update in updates:
+            self.store.save_page_update(update, self.clock())
+            recovered += update.text is not None
+        if due:
+            log.info("pages tried again: %d, %d came", len(due), recovered)
+        return recovered
+
+    async def _retry(self, retry: PageRetry) -> PageUpdate:
+        page, error = await self._page(retry.url)
+        update = decide.retried_page(retry, page, error, now=self.clock())
+        if update.text is None or self.matcher is None:
+            return update
+        return replace(update, hits=self.matcher.match(retry.title, update.text))
 
     async def poll_feed(self, feed: Feed, state: FeedState) -> FeedOutcome:
         """Fetch, parse, extract and store one feed; never raises for a feed's own fault."""
@@ -104,12 +131,12 @@ class Poller:
         except StorageError:
             raise
         except FeedError as e:
-            retry_after = e.retry_after if isinstance(e, HTTPStatusError) else None
-            return self._save_failure(feed, state, str(e), retry_after)
+            status = e if isinstance(e, HTTPStatusError) else None
+            return self._save_failure(feed, state, str(e), status)
         except Exception as e:  # a bug or a library surprise: this feed's failure only
             log.debug("feed %s: unexpected error", feed.name, exc_info=True)
             message = one_line(f"unexpected error: {type(e).__name__}: {e}")[:300]
-            return self._save_failure(feed, state, message, None)
+            return self._save_failure(feed, state, message)
 
     async def _poll(self, feed: Feed, state: FeedState) -> FeedOutcome:
         result = await self.fetcher.fetch_feed(
@@ -152,40 +179,44 @@ class Poller:
         ]
 
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
-        page = await self._page(entry) if decide.wants_page(feed, entry) else None
-        return decide.article(feed, parsed, entry, page, now=self.clock(), detect=detect_language)
+        page, error = (None, None)
+        if decide.wants_page(feed, entry):
+            page, error = await self._page(entry.url)
+        return decide.article(
+            feed, parsed, entry, page, now=self.clock(), detect=detect_language, page_error=error
+        )
 
-    async def _page(self, entry: Entry) -> ExtractedPage | None:
+    async def _page(self, url: str) -> tuple[ExtractedPage | None, MonitorError | None]:
+        """The page's extracted text, or why there is none (the summary is used)."""
         if self._backlog is None:
             self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
         async with self._backlog:
             try:
-                result = await self.fetcher.fetch_page(entry.url)
-                return await self.extractor.extract(result.body, result.final_url)
+                result = await self.fetcher.fetch_page(url)
+                return await self.extractor.extract(result.body, result.final_url), None
             except (FeedError, ExtractError) as e:
-                log.info("page %s: using the feed summary: %s", entry.url, e)
-                return None
+                log.info("page %s: using the feed summary: %s", url, e)
+                return None, e
 
     def _save(self, update: FeedUpdate) -> dict[str, int]:
         return self.store.save_feed_update(update)
 
     def _save_failure(
-        self, feed: Feed, state: FeedState, message: str, retry_after: float | None
+        self, feed: Feed, state: FeedState, message: str, status: HTTPStatusError | None = None
     ) -> FeedOutcome:
-        poll = self.config.settings.poll
-        self._save(
-            decide.failed(
-                feed,
-                state,
-                poll,
-                error=message,
-                retry_after=retry_after,
-                now=self.clock(),
-                rng=self.rng,
-            )
+        update = decide.failed(
+            feed,
+            state,
+            self.config.settings.poll,
+            error=message,
+            retry_after=status.retry_after if status else None,
+            status=status.status if status else None,
+            now=self.clock(),
+            rng=self.rng,
         )
-        log.warning("feed %s: %s (%s)", feed.name, message, state.url)
-        return FeedOutcome(feed=feed.name, status="failed", error=message)
+        self._save(update)
+        log.warning("feed %s: %s (%s)", feed.name, update.error, state.url)
+        return FeedOutcome(feed=feed.name, status="failed", error=update.error)
 
 
 async def poll(

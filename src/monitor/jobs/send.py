@@ -1,12 +1,19 @@
-"""Build the daily digest from what waits in the store, deliver it, record it: once.
+"""Build the daily digest from what waits in the store, deliver it, record it::
 
-    store.unsent_hits | build.build_digest | render.render | transport.deliver
-        | store.record_sent_digest | (file transport) render.render_index
+    (store.pending_digest | transport.deliver | store.mark_digest_sent)
+    store.unsent_hits | build.build_digest | render.render | render.message
+        | store.reserve_digest | transport.deliver | store.mark_digest_sent
+        | (file transport) render.render_index
 
-Exactly once: a hit is tied to a digest only after the transport delivered it, in the
-same transaction that records the digest. A failed delivery records nothing, so its hits
-go out with the next digest. The one gap: a crash after delivery and before that
-transaction sends the same digest again next time, once (nothing is lost).
+The promise (docs/reliability.md): every hit goes out in exactly one digest, and a
+digest is delivered at least once; it is delivered again only when a crash or a broken
+connection leaves its delivery unconfirmed, and then as the identical message (same
+Message-ID, Date, subject and body), which mail clients show once and the file
+transport writes once. How: the digest is recorded with its exact message and its hits
+before delivery (``reserve_digest``), and confirmed after (``mark_digest_sent``). A
+delivery that certainly failed (server down, login or recipients refused) releases it,
+and its hits wait for the next digest; an unconfirmed one is delivered again, as is,
+before anything new.
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
 
 from monitor.config import Config
@@ -33,6 +43,8 @@ class Outcome:
     #: Where it went; None when nothing was sent (a preview, or nothing new).
     delivered_to: str | None = None
     digest_id: int | None = None
+    #: The date of an unconfirmed digest delivered again first, if there was one.
+    resent: str | None = None
 
 
 def transport_for(config: Config) -> Transport:
@@ -69,27 +81,26 @@ def send_digest(
     *,
     since: timedelta | None = None,
 ) -> Outcome:
-    """Send the digest if there is anything new (or digest.send_empty); record it."""
+    """Deliver an unconfirmed digest again, then the digest of what is new, if anything
+    is (or digest.send_empty); record each."""
+    resent = _deliver_pending(store, transport, now)
     digest, rendered = prepare(config, store, now, since)
     settings = config.settings.digest
-    if not digest.hit_ids and not settings.send_empty:
+    if not digest.hit_ids and (resent or not settings.send_empty):
         log.info("digest: no new hits, nothing sent")
-        return Outcome(digest, rendered)
+        return Outcome(digest, rendered, resent=resent)
     email = message(digest, rendered, sender=settings.from_, to=settings.to, now=now)
-    where = transport.deliver(email, date=digest.date, html=rendered.html)
-    digest_id = store.record_sent_digest(
+    digest_id = store.reserve_digest(
         hit_ids=digest.hit_ids,
         created_at=now,
-        sent_at=now,
         date=digest.date,
         subject=digest.subject,
         message_id=str(email["Message-ID"]),
+        message=bytes(email),
         transport=transport.name,
         items=digest.items,
-        location=where,
     )
-    if isinstance(transport, FileTransport):
-        _publish_index(transport)
+    where = _deliver(store, transport, digest_id, email, digest.date, now)
     log.info(
         "digest %s: %d items, %d hits, sent to %s",
         digest.date,
@@ -97,7 +108,48 @@ def send_digest(
         len(digest.hit_ids),
         where,
     )
-    return Outcome(digest, rendered, where, digest_id)
+    return Outcome(digest, rendered, where, digest_id, resent)
+
+
+def _deliver_pending(store: Store, transport: Transport, now: datetime) -> str | None:
+    """Deliver again a digest whose delivery a crash (or a broken connection) left
+    unconfirmed: the same bytes, so the same Message-ID and Date."""
+    pending = store.pending_digest()
+    if pending is None:
+        return None
+    email = message_from_bytes(pending.message, policy=default_policy)
+    assert isinstance(email, EmailMessage)
+    where = _deliver(store, transport, pending.digest_id, email, pending.date, now)
+    log.warning(
+        "digest %s: delivered again as the same message (Message-ID %s), its delivery "
+        "was left unconfirmed; %d hits, to %s",
+        pending.date,
+        email["Message-ID"],
+        pending.hits,
+        where,
+    )
+    return pending.date
+
+
+def _deliver(
+    store: Store,
+    transport: Transport,
+    digest_id: int,
+    email: EmailMessage,
+    date: str,
+    now: datetime,
+) -> str:
+    store.count_attempt(digest_id)
+    try:
+        where = transport.deliver(email, date=date)
+    except DeliveryError as e:
+        if not e.maybe_delivered:
+            store.release_digest(digest_id)  # nothing went out: the hits wait, unsent
+        raise
+    store.mark_digest_sent(digest_id, sent_at=now, transport=transport.name, location=where)
+    if isinstance(transport, FileTransport):
+        _publish_index(transport)
+    return where
 
 
 def _publish_index(transport: FileTransport) -> None:

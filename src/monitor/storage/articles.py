@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from monitor.storage.backend import Backend
 from monitor.storage.hits import INSERT_HIT, hit_params
 from monitor.storage.times import from_iso, iso
-from monitor.types import Article, FeedUpdate, SearchResult, StoredArticle
+from monitor.types import (
+    Article,
+    FeedUpdate,
+    PageRetry,
+    PageUpdate,
+    SearchResult,
+    StoredArticle,
+)
 
 _INSERT_ARTICLE = """
 INSERT INTO articles (key, feed_id, url, title, summary, text, text_source, author,
-                      language, source, published, fetched_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      language, source, published, fetched_at, page_attempts, page_retry_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO NOTHING
 """
 
@@ -29,7 +37,9 @@ UPDATE feeds SET
     last_new_at = CASE WHEN :new THEN :fetched_at ELSE last_new_at END,
     etag = CASE WHEN :status = 'ok' THEN :etag ELSE etag END,
     last_modified = CASE WHEN :status = 'ok' THEN :last_modified ELSE last_modified END,
-    url = coalesce(:moved_to, url)
+    url = coalesce(:moved_to, url),
+    gone_since = CASE WHEN :gone THEN coalesce(gone_since, :fetched_at)
+                      WHEN :failed THEN gone_since END
 WHERE id = :feed_id
 """
 
@@ -98,6 +108,51 @@ class ArticleQueries:
             last = rows[-1]["id"]
             yield [_stored_article(r) for r in rows]
 
+    def pages_to_retry(
+        self: Backend, now: datetime, feeds: Sequence[str], limit: int = 100
+    ) -> list[PageRetry]:
+        """Articles of ``feeds`` whose page is due to be tried again, oldest plan first."""
+        if not feeds:
+            return []
+        marks = ",".join("?" * len(feeds))
+        rows = self.rows(
+            f"{_ARTICLE} WHERE a.page_retry_at IS NOT NULL AND a.page_retry_at <= ?"
+            f" AND f.name IN ({marks}) ORDER BY a.page_retry_at LIMIT ?",
+            [iso(now), *feeds, limit],
+        )
+        return [
+            PageRetry(
+                article_id=r["id"], key=r["key"], feed=r["feed"], url=r["url"], title=r["title"],
+                summary=r["summary"], page_attempts=r["page_attempts"],
+            )
+            for r in rows
+        ]  # fmt: skip
+
+    def save_page_update(self: Backend, update: PageUpdate, now: datetime) -> tuple[int, int]:
+        """A retried page: its text (if it came) and its recomputed unsent hits, together.
+
+        Hits already sent stay as they were. Returns (hits removed, hits added).
+        """
+        removed = added = 0
+        with self.write() as db:
+            db.execute(
+                "UPDATE articles SET page_attempts = ?, page_retry_at = ? WHERE id = ?",
+                [update.page_attempts, iso(update.page_retry_at), update.article_id],
+            )
+            if update.text is None:
+                return 0, 0
+            db.execute(
+                "UPDATE articles SET text = ?, text_source = 'page' WHERE id = ?",
+                [update.text, update.article_id],
+            )
+            cursor = db.execute(
+                "DELETE FROM hits WHERE article_id = ? AND digest_id IS NULL", [update.article_id]
+            )
+            removed = cursor.rowcount
+            for hit in update.hits:
+                added += db.execute(INSERT_HIT, hit_params(update.article_id, hit, now)).rowcount
+        return removed, added
+
     def search(self: Backend, query: str, limit: int = 20) -> list[SearchResult]:
         """Full-text search over titles and text; accents and case do not matter.
 
@@ -120,7 +175,8 @@ class ArticleQueries:
 def _article_params(feed_id: int, a: Article) -> list[Any]:
     return [
         a.key, feed_id, a.url, a.title, a.summary, a.text, a.text_source, a.author,
-        a.language, a.source, iso(a.published), iso(a.fetched_at),
+        a.language, a.source, iso(a.published), iso(a.fetched_at), a.page_attempts,
+        iso(a.page_retry_at),
     ]  # fmt: skip
 
 
@@ -137,6 +193,7 @@ def _feed_params(u: FeedUpdate, new: bool) -> dict[str, Any]:
         "etag": u.etag,
         "last_modified": u.last_modified,
         "moved_to": u.moved_to,
+        "gone": u.gone,
     }
 
 

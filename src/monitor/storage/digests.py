@@ -9,7 +9,7 @@ from datetime import datetime
 from monitor.storage.backend import Backend
 from monitor.storage.hits import HITS_SELECT, stored_hit
 from monitor.storage.times import from_iso, iso
-from monitor.types import FeedActivity, SentDigest, StoredHit
+from monitor.types import FeedActivity, PendingDigest, SentDigest, StoredHit
 
 # The 30 newest articles of each feed, newest first, in one pass.
 _RECENT_ARTICLES = """
@@ -50,34 +50,36 @@ class DigestQueries:
                 last_ok_at=from_iso(f["last_ok_at"]),
                 last_new_at=from_iso(f["last_new_at"]),
                 recent=tuple(recent[f["id"]]),
+                gone_since=from_iso(f["gone_since"]),
             )
             for f in self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
         ]
 
-    def record_sent_digest(
+    def reserve_digest(
         self: Backend,
         *,
         hit_ids: Sequence[int],
         created_at: datetime,
-        sent_at: datetime,
         date: str,
         subject: str,
         message_id: str,
+        message: bytes,
         transport: str,
         items: int,
-        location: str,
     ) -> int:
-        """Record a delivered digest and tie its hits to it, in one transaction.
+        """Record a digest about to be sent, with its exact message, and tie its hits to it.
 
-        Called only after the send succeeded: a failed send records nothing, so its hits
-        wait for the next digest.
+        One transaction. The hits are then no longer "unsent": no other digest takes
+        them. ``mark_digest_sent`` confirms the delivery; ``release_digest`` undoes this
+        when the delivery certainly failed; a crash in between leaves it pending, and the
+        next send delivers the same message again (``pending_digest``).
         """
         with self.write() as db:
             cursor = db.execute(
-                "INSERT INTO digests (created_at, sent_at, date, subject, message_id, transport,"
-                " items, hits, location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [iso(created_at), iso(sent_at), date, subject, message_id, transport, items,
-                 len(hit_ids), location],
+                "INSERT INTO digests (created_at, date, subject, message_id, message, transport,"
+                " items, hits) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [iso(created_at), date, subject, message_id, message, transport, items,
+                 len(hit_ids)],
             )  # fmt: skip
             digest_id = int(cursor.lastrowid or 0)
             for start in range(0, len(hit_ids), 500):
@@ -88,6 +90,50 @@ class DigestQueries:
                     [digest_id, *chunk],
                 )
         return digest_id
+
+    def count_attempt(self: Backend, digest_id: int) -> None:
+        """One more delivery attempt of a reserved digest (written before it is made)."""
+        with self.write() as db:
+            db.execute("UPDATE digests SET attempts = attempts + 1 WHERE id = ?", [digest_id])
+
+    def mark_digest_sent(
+        self: Backend, digest_id: int, *, sent_at: datetime, transport: str, location: str
+    ) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE digests SET sent_at = ?, transport = ?, location = ? WHERE id = ?",
+                [iso(sent_at), transport, location, digest_id],
+            )
+
+    def release_digest(self: Backend, digest_id: int) -> None:
+        """Forget a reserved digest that was certainly not delivered; its hits are unsent."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE hits SET digest_id = NULL WHERE digest_id = ?"
+                " AND EXISTS (SELECT 1 FROM digests WHERE id = ? AND sent_at IS NULL)",
+                [digest_id, digest_id],
+            )
+            db.execute("DELETE FROM digests WHERE id = ? AND sent_at IS NULL", [digest_id])
+
+    def pending_digest(self: Backend) -> PendingDigest | None:
+        """The oldest digest reserved but not confirmed sent (a crash, or a failure that
+        may have delivered it), or None."""
+        rows = self.rows(
+            "SELECT * FROM digests WHERE sent_at IS NULL AND message IS NOT NULL"
+            " ORDER BY id LIMIT 1"
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return PendingDigest(
+            digest_id=r["id"],
+            date=r["date"],
+            subject=r["subject"],
+            message=bytes(r["message"]),
+            items=r["items"],
+            hits=r["hits"],
+            attempts=r["attempts"],
+        )
 
     def sent_digests(self: Backend, limit: int = 30) -> list[SentDigest]:
         rows = self.rows(

@@ -76,6 +76,7 @@ class FeedQueries:
                 next_due_at=from_iso(r["next_due_at"]),
                 items=r["items"],
                 hits=r["hits"],
+                gone_since=from_iso(r["gone_since"]),
             )
             for r in self.rows(_FEED_HEALTH)
         ]

@@ -120,3 +120,22 @@ def m004_keys_scoped_by_feed(db: Database) -> None:
         WHERE (key LIKE 'guid:%' OR key LIKE 'hash:%') AND instr(substr(key, 6), ':') > 0
         """
     )
+
+
+@migrations()
+def m005_digest_messages(db: Database) -> None:
+    # A digest is recorded before it is sent, with the exact message: after a crash
+    # mid-send the same bytes (same Message-ID and Date) go out again, never a new one.
+    db.execute("ALTER TABLE digests ADD COLUMN message BLOB")
+    db.execute("ALTER TABLE digests ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m006_gone_feeds_and_page_retries(db: Database) -> None:
+    # A feed that answered 410 Gone: when it first did; null once it answers again.
+    db.execute("ALTER TABLE feeds ADD COLUMN gone_since TEXT")
+    # A page that could not be fetched for a passing reason (timeout, 5xx) is tried
+    # again later, a few times; null when no retry is planned.
+    db.execute("ALTER TABLE articles ADD COLUMN page_attempts INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE articles ADD COLUMN page_retry_at TEXT")
+    db.execute("CREATE INDEX articles_page_retry ON articles(page_retry_at)")
