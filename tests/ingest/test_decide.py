@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from monitor.config.schema import PollSettings
+from monitor.errors import (
+    AddressNotAllowed,
+    ExtractError,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidURL,
+    MonitorError,
+    NotAPage,
+    ResponseTooLarge,
+)
 from monitor.ingest import decide
-from monitor.types import Entry, ExtractedPage, Feed, FeedState, FetchResult, ParsedFeed
+from monitor.types import (
+    Entry,
+    ExtractedPage,
+    Feed,
+    FeedState,
+    FetchResult,
+    PageRetry,
+    ParsedFeed,
+)
 
 NOW = datetime(2026, 2, 1, 12, tzinfo=UTC)
 POLL = PollSettings(interval=timedelta(minutes=30), jitter=timedelta(0))
@@ -127,3 +147,60 @@ def test_fetched_stores_articles_validators_and_a_new_home() -> None:
     )  # fmt: skip
     assert update.articles == (article,)
     assert update.next_due_at == NOW + timedelta(hours=2)  # Cache-Control max-age stretched it
+
+
+@pytest.mark.parametrize(
+    ("error", "passing"),
+    [
+        (FetchTimeout("u", "slow"), True),
+        (HTTPStatusError("u", 503), True),
+        (HTTPStatusError("u", 429), True),
+        (FetchError("u", "ClientConnectorError: refused"), True),
+        (HTTPStatusError("u", 404), False),
+        (HTTPStatusError("u", 410), False),
+        (NotAPage("u", "not an HTML page (application/pdf)"), False),
+        (ResponseTooLarge("u", "big"), False),
+        (AddressNotAllowed("u", "private"), False),
+        (InvalidURL("u", "bad"), False),
+        (ExtractError("u: extraction took over 30s"), False),
+    ],
+)
+def test_which_page_failures_pass(error: MonitorError, passing: bool) -> None:
+    assert decide.transient(error) is passing
+
+
+def test_a_passing_page_failure_plans_retries_that_stop() -> None:
+    article = decide.article(
+        FEED,
+        PARSED,
+        entry(),
+        None,
+        now=NOW,
+        detect=lambda t: "es",
+        page_error=HTTPStatusError("u", 502),
+    )
+    assert (article.page_attempts, article.page_retry_at) == (1, NOW + timedelta(minutes=30))
+    retry = PageRetry(article_id=1, key="k", feed="Wire", url="u", title="t", summary="s",
+                      page_attempts=1)  # fmt: skip
+    again = decide.retried_page(retry, None, FetchTimeout("u", "slow"), now=NOW)
+    assert (again.text, again.page_attempts, again.page_retry_at) == (
+        None, 2, NOW + timedelta(hours=2),
+    )  # fmt: skip
+    last = decide.retried_page(
+        replace(retry, page_attempts=4), None, FetchTimeout("u", "x"), now=NOW
+    )
+    assert last.page_retry_at is None  # the tries are used up
+    came = decide.retried_page(retry, ExtractedPage(text=LONG), None, now=NOW)
+    assert (came.text, came.page_retry_at) == (LONG, None)
+
+
+def test_a_410_marks_the_feed_gone_and_waits_the_longest_backoff() -> None:
+    update = decide.failed(
+        FEED, STATE, POLL, error="HTTP 410", retry_after=None, status=410, now=NOW,
+        rng=random.Random(1),
+    )  # fmt: skip
+    assert update.gone
+    assert (
+        update.error == "HTTP 410 Gone: the publisher removed this feed; remove it from feeds.yaml"
+    )
+    assert update.next_due_at >= NOW + POLL.max_backoff

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ from monitor.ingest.fetch import Fetcher
 from monitor.jobs.poll import Poller, poll
 from monitor.storage import Store
 from monitor.types import FeedOutcome, RunReport
-from tests.support.config import DATA, write_config
-from tests.support.news import page, rss, story
+from tests.support.config import DATA, RELATIONS, write_config
+from tests.support.news import Story, page, rss, story
 from tests.support.server import FeedServer
 
 EN = [
@@ -301,3 +302,60 @@ def test_an_unexpected_error_in_one_feed_is_that_feeds_failure(tmp_path: Path) -
     assert len(articles(config)) == len(EN)
     state = feeds_table(config)["a"]
     assert (state["last_error"], state["consecutive_failures"]) == (report.outcomes[0].error, 1)
+
+
+def test_a_page_that_failed_for_a_passing_reason_is_tried_again(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    stories = [
+        Story("oil", "Tankers turn back from Cuba", ("Cuba says tankers turned back.",
+              "Washington warned shippers that cargoes bound for Havana face sanctions.") * 3),
+        EN[1],
+    ]  # fmt: skip
+    url = serve_site(server, "en", stories)
+    server.routes["/en/articles/oil.html"].status = 503  # the page fails, for now
+    server.routes["/en/articles/talks.html"].status = 404  # this one fails for good
+    config = load_config(
+        write_config(
+            tmp_path, [{"name": "English", "url": url}], watchlists={"relations": RELATIONS}
+        )
+    )
+    start = datetime(2026, 2, 1, 12, tzinfo=UTC)
+    first = cycle(config, clock=lambda: start)
+    assert first.pages_recovered == 0
+    by_title = {r["title"]: r for r in articles(config)}
+    oil, talks = by_title[stories[0].title], by_title[EN[1].title]
+    assert (oil["text_source"], oil["page_attempts"]) == ("summary", 1)
+    assert oil["page_retry_at"] == "2026-02-01T12:30:00+00:00"
+    assert (talks["text_source"], talks["page_retry_at"]) == ("summary", None)
+
+    server.routes["/en/articles/oil.html"].status = 200
+    too_soon = cycle(config, clock=lambda: start + timedelta(minutes=10))
+    assert too_soon.pages_recovered == 0
+    assert server.hits["/en/articles/oil.html"] == 1
+    later = cycle(config, clock=lambda: start + timedelta(minutes=31))
+    assert later.pages_recovered == 1
+    oil = {r["title"]: r for r in articles(config)}[stories[0].title]
+    assert (oil["text_source"], oil["page_retry_at"]) == ("page", None)
+    assert "Washington warned shippers" in oil["text"]  # the page's own text
+    assert server.hits["/en/articles/talks.html"] == 1  # a 404 is not tried again
+    store = Store.open(config.database)
+    try:
+        (hit,) = store.hits(watchlist="relations")
+    finally:
+        store.close()
+    # The summary named only Cuba; the page's text names Washington too: rematched.
+    assert hit.title == stories[0].title
+    assert set(hit.hit.term_names) == {"Cuba", "Havana", "United States"}
+
+
+def test_page_retries_stop_after_the_last_try(server: FeedServer, tmp_path: Path) -> None:
+    url = serve_site(server, "en", EN[:1])
+    server.routes["/en/articles/oil.html"].status = 503
+    config = load(tmp_path, [{"name": "English", "url": url}])
+    start = datetime(2026, 2, 1, 12, tzinfo=UTC)
+    for hours in (0, 1, 3, 12, 24, 48):
+        cycle(config, clock=lambda h=hours: start + timedelta(hours=h))
+    (oil,) = articles(config)
+    assert (oil["page_attempts"], oil["page_retry_at"]) == (4, None)
+    assert server.hits["/en/articles/oil.html"] == 4
