@@ -6,9 +6,9 @@ recycled one) starts warm: py3langid alone takes ~0.8 s to load its model and
 trafilatura ~0.2 s for its first page.
 """
 
-from monitor.ingest.lifeline import die_with_parent
+from monitor.ingest.lifeline import die_with_parent, parent_from_environment
 
-die_with_parent()
+die_with_parent(parent_from_environment(), child=True)
 
 from monitor.ingest.extract import warm_up  # noqa: E402  (after the lifeline, on purpose)
 

@@ -24,7 +24,7 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from monitor.errors import ExtractError
-from monitor.ingest.lifeline import die_with_parent
+from monitor.ingest.lifeline import PARENT_ENV, die_with_parent
 from monitor.types import ExtractedPage
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,7 @@ class ExtractorPool:
     async def __aenter__(self) -> ExtractorPool:
         # The forkserver is started from this thread: the kernel's parent-death signal
         # follows the thread that started a process, and this one lives as long as we do.
+        os.environ[PARENT_ENV] = str(os.getpid())
         forkserver.ensure_running()
         # Start the workers now, off the event loop: the first start loads and warms the
         # extractor (~1.5 s), which would otherwise stall the first cycle's fetching.

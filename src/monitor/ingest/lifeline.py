@@ -16,13 +16,19 @@ import signal
 import sys
 
 _PR_SET_PDEATHSIG = 1
+#: The monitor's pid, as the forkserver inherits it in its environment: a forkserver
+#: whose parent died in the instant before it asked for the signal would never get it.
+PARENT_ENV = "MONITOR_EXTRACT_PARENT"
 
 
-def die_with_parent(parent: int | None = None) -> None:
-    """SIGKILL this process when its parent dies; exit now if ``parent`` is gone already.
+def die_with_parent(monitor: int | None = None, *, child: bool = False) -> None:
+    """SIGKILL this process when its parent dies; exit now if ``monitor`` died already.
 
-    ``parent`` is a process this one must not outlive, checked once after the request
-    (the parent may have died before it was made). A no-op where prctl does not exist.
+    The parent may die in the instant before the request is made, and then the request
+    never fires: so ``monitor`` (the monitor's pid) is checked once after it. ``child``
+    says the monitor is this process's own parent (the forkserver), which is then
+    checked by parentage: a killed parent stays a zombie, and so looks alive, until it
+    is reaped. A no-op where prctl does not exist.
     """
     if sys.platform == "linux":
         try:
@@ -30,15 +36,27 @@ def die_with_parent(parent: int | None = None) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if parent is not None and not _alive(parent):
+    if monitor is None:
+        return
+    if (child and os.getppid() != monitor) or not _alive(monitor):
         os._exit(0)
 
 
+def parent_from_environment() -> int | None:
+    value = os.environ.get(PARENT_ENV, "")
+    return int(value) if value.isdigit() else None
+
+
 def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting to be reaped."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

@@ -31,6 +31,7 @@ _MEANINGS = {
     "disk I/O error": "disk I/O error (is the disk full or failing?)",
     "database is locked": "the database stayed locked by another process (another monitor?)",
     "file is not a database": "it is not a SQLite database (damaged, or not the monitor's)",
+    "database disk image is malformed": "the database file is damaged",
     "attempt to write a readonly database": "the database is read-only",
     "unable to open database file": "the file cannot be opened (missing, or no permission)",
 }
@@ -41,6 +42,26 @@ def explain(error: sqlite3.Error) -> str:
     text = str(error)
     meaning = next((m for key, m in _MEANINGS.items() if key in text), None)
     return f"{meaning} ({text})" if meaning else text
+
+
+def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection; on a read-only filesystem, an immutable one.
+
+    A WAL database opened read-only needs its -shm file, which SQLite cannot create on a
+    read-only filesystem; there nobody can be writing, so reading it as immutable is safe.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as e:
+        conn.close()
+        if "unable to open" not in str(e):
+            raise
+    immutable = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
+    immutable.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return immutable
 
 
 class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
@@ -86,8 +107,7 @@ class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
             raise StorageError(
                 f"no database at {path} yet: `monitor poll` creates it on its first cycle"
             )
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        conn = _connect_readonly(path, timeout)
         try:
             db = Database(conn)
             if migrations.pending(db):

@@ -149,7 +149,12 @@ def canonical_url(url: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if _keep(k)]
     if host == "news.google.com" and "/articles/" in parts.path:
         query = []  # only tracking ("oc=5") and locale parameters; the id is in the path
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query, safe=":/@,;$!*'()"), ""))
+    canonical = urlunsplit(
+        (scheme, netloc, parts.path or "/", urlencode(query, safe=":/@,;$!*'()"), "")
+    )
+    # Dropping a fragment can leave the space before it at the end: strip it too, so
+    # canonicalising a canonical URL changes nothing.
+    return canonical.strip()
 
 
 def host_of(url: str) -> str:
