@@ -19,6 +19,7 @@ from monitor.errors import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    InvalidURL,
     ResponseTooLarge,
 )
 from monitor.ingest.fetch import Fetcher
@@ -204,3 +205,26 @@ def test_a_given_transport_carries_every_request() -> None:
     assert asyncio.run(main()) == (304, b"<p>page</p>")
     assert [r.headers["If-None-Match"] for r in seen[:1]] == ['"v1"']
     assert {r.headers["User-Agent"] for r in seen} == {"tester/1"}
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://2130706433/", "'2130706433' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://127.1/", "'127.1' is a non-standard spelling of the address 127.0.0.1"),
+        ("http://256.1.1.1/x", "'256.1.1.1' is not a valid IP address"),
+        ("http://user:pw@host.example/", "has a user name or password in it"),
+    ],
+)
+def test_unusable_urls_are_refused_before_connecting_and_say_why(url: str, message: str) -> None:
+    with pytest.raises(InvalidURL) as caught:
+        run(lambda f: f.fetch_feed(url), allow_private_addresses=True)
+    assert str(caught.value) == f"{message}: refused"
+
+
+def test_a_redirect_to_an_unusable_url_is_refused(server: FeedServer) -> None:
+    server.add("/hop", status=302, headers={"Location": "http://0x7f000001/x"})
+    with pytest.raises(
+        InvalidURL, match="redirected to an unusable URL: '0x7f000001' is a non-standard"
+    ):
+        run(lambda f: f.fetch_feed(server.url("/hop")))

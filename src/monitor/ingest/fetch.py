@@ -158,18 +158,20 @@ def _redirect_target(url: str, current: str, location: str) -> str:
     target = urljoin(current, location.strip())
     if urlsplit(target).scheme.lower() not in ("http", "https"):
         raise AddressNotAllowed(url, f"redirected to a non-http(s) URL: {target[:200]}")
-    _check_url(url, target, "redirected to a URL that ")
+    _check_url(url, target, redirect=True)
     return target
 
 
-def _check_url(url: str, target: str, lead: str = "") -> None:
+def _check_url(url: str, target: str, *, redirect: bool = False) -> None:
     """Refuse, before any connection, a URL no client should send (see text.urls)."""
     problem = url_problem(target)
     if problem is None:
         return
     if problem.startswith("only http"):
         raise AddressNotAllowed(url, problem)
-    raise InvalidURL(url, f"{lead}{problem}: refused" if not lead else f"{lead}{problem}")
+    if redirect:
+        raise InvalidURL(url, f"redirected to an unusable URL: {problem}")
+    raise InvalidURL(url, f"{problem}: refused")
 
 
 async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
