@@ -7,6 +7,7 @@ translated into these at the module that imports the library, with ``raise ... f
     ├── ConfigError          config/ is invalid: carries every Problem (file, line, key)
     ├── FeedError            something went wrong with one feed or page (carries .url)
     │   ├── FetchError       the HTTP exchange failed
+    │   │   ├── ConnectFailed        no connection: DNS failed, refused, unreachable
     │   │   ├── HTTPStatusError      a non-2xx/304 status (carries .status, .retry_after)
     │   │   ├── ResponseTooLarge     the body passed the byte cap
     │   │   ├── FetchTimeout         the total deadline passed
@@ -68,6 +69,11 @@ class FeedError(MonitorError):
 
 class FetchError(FeedError):
     """The HTTP exchange failed (connection, TLS, redirects, protocol)."""
+
+
+class ConnectFailed(FetchError):
+    """No connection could be made: the name did not resolve, or the host refused or was
+    unreachable. When every feed fails so, the machine itself looks offline."""
 
 
 class HTTPStatusError(FetchError):

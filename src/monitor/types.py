@@ -250,6 +250,8 @@ class FeedOutcome:
     new_articles: int = 0
     hits: int = 0
     error: str | None = None
+    #: The failure was a DNS or connection error (no route to the feed's host).
+    unreachable: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,6 +265,16 @@ class RunReport:
 
     def count(self, status: FeedStatus) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def reached_none(self) -> bool:
+        """Feeds were polled and every one failed."""
+        return bool(self.outcomes) and self.count("failed") == len(self.outcomes)
+
+    @property
+    def looks_offline(self) -> bool:
+        """Every feed failed for want of a connection: the machine, not the feeds."""
+        return self.reached_none and all(o.unreachable for o in self.outcomes)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -384,6 +396,20 @@ class DigestFile:
     stem: str
     subject: str
     message_id: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceState:
+    """What the running service (``monitor run``) last said of itself."""
+
+    pid: int | None = None
+    started_at: datetime | None = None
+    #: Written at every cycle, whether or not any feed was due.
+    heartbeat_at: datetime | None = None
+    #: When it last stopped cleanly; None while it runs (or after a crash).
+    stopped_at: datetime | None = None
+    #: The scheduled digest time the service last handled (sent, or nothing to send).
+    digest_handled_for: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

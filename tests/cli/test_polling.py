@@ -129,3 +129,50 @@ def test_env_variables_choose_config_and_database(site: Path, tmp_path: Path) ->
     result = invoke("poll", env={"MONITOR_CONFIG": str(site), "MONITOR_DB": str(db)})
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+def test_poll_due_skips_a_feed_in_backoff(site: Path, server: FeedServer, tmp_path: Path) -> None:
+    broken = server.add("/broken.xml", status=500)
+    data = json.loads((site / "feeds.yaml").read_text())
+    data["feeds"].append({"name": "Broken", "url": broken})
+    (site / "feeds.yaml").write_text(json.dumps(data))
+    first = invoke("--config", str(site), "poll", "--json")
+    assert json.loads(first.stdout)["failed"] == 1
+    # Both feeds are now scheduled ahead (the broken one backed off): nothing is due.
+    due = invoke("--config", str(site), "poll", "--due")
+    assert due.returncode == 0
+    assert due.stdout.startswith("no feed is due; nothing polled")
+    assert server.hits["/broken.xml"] == 1
+    # Without --due every feed is polled whatever its schedule.
+    invoke("--config", str(site), "poll")
+    assert server.hits["/broken.xml"] == 2
+
+
+def test_every_feed_failing_exits_3_and_says_when_offline(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    with FeedServer() as gone:
+        closed = gone.url("/feed.xml")
+    refused = write_config(tmp_path / "a", [{"name": "Nowhere", "url": closed}])
+    offline = invoke("--config", str(refused), "poll")
+    assert offline.returncode == 3
+    assert offline.stdout.count("Nowhere") == 1  # each error printed once
+    assert "this machine looks offline" in offline.stderr
+    failing = write_config(tmp_path / "b", [{"name": "Error", "url": server.add("/x", status=500)}])
+    error = invoke("--config", str(failing), "poll")
+    assert error.returncode == 3
+    assert "offline" not in error.stderr
+
+
+def test_check_warns_below_five_minutes_off_this_machine(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [
+        {"name": "Remote", "url": "https://news.example/rss", "interval": "30s"},
+        {"name": "Local", "url": "http://127.0.0.1:9/rss", "interval": "30s"},
+    ])  # fmt: skip
+    result = invoke("--config", str(config), "check")
+    assert result.returncode == 0, result.stderr
+    (warning,) = result.stderr.splitlines()
+    assert warning == (
+        f"monitor: warning: {config}/feeds.yaml: feed 'Remote' is polled every 30s (its "
+        "interval); below 5m a publisher may block the monitor"
+    )

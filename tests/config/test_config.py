@@ -151,3 +151,25 @@ def test_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
     config = _config_dir(tmp_path, monitor="# " + "x" * 2_000_000 + "\n")
     with pytest.raises(ConfigError, match=r"monitor.yaml: 2,000,003 bytes is over the 1,000,000"):
         load_config(config)
+
+
+def test_environment_overrides_win_over_monitor_yaml(tmp_path: Path) -> None:
+    config = _config_dir(tmp_path, monitor="email: {transport: file}\n")
+    environ = {
+        "MONITOR__EMAIL__TRANSPORT": "smtp",
+        "MONITOR__EMAIL__SMTP__HOST": "mailpit",
+        "MONITOR__EMAIL__SMTP__PORT": "1025",
+        "MONITOR__DIGEST__TO": "[a@example.org, b@example.org]",
+        "MONITOR_DB": "ignored: not an override",
+    }
+    s = load_config(config, environ=environ).settings
+    assert (s.email.transport, s.email.smtp.host, s.email.smtp.port) == ("smtp", "mailpit", 1025)
+    assert s.digest.to == ("a@example.org", "b@example.org")
+
+
+def test_a_bad_environment_override_names_the_variable(tmp_path: Path) -> None:
+    config = _config_dir(tmp_path)
+    with pytest.raises(ConfigError) as caught:
+        load_config(config, environ={"MONITOR__EMAIL__SMTP__PORT": "many"})
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("$MONITOR__EMAIL__SMTP__PORT: email.smtp.port: ")

@@ -262,10 +262,14 @@ def test_extraction_starts_before_the_last_feed_arrives(server: FeedServer, tmp_
     finished: dict[str, float] = {}
     started = time.monotonic()
 
-    def progress(outcome: FeedOutcome) -> None:
-        finished[outcome.feed] = time.monotonic() - started
+    class Progress:
+        def begin(self, feeds: int) -> None:
+            assert feeds == 2
 
-    cycle(config, progress=progress)
+        def done(self, outcome: FeedOutcome) -> None:
+            finished[outcome.feed] = time.monotonic() - started
+
+    cycle(config, progress=Progress())
     # Fast's articles were fetched, extracted and stored while Slow was still answering.
     assert finished["Fast"] < 2.0 <= finished["Slow"]
     assert server.hits["/en/articles/oil.html"] == 1

@@ -15,7 +15,9 @@ import click
 from monitor import __version__
 from monitor.cli.base import Context, Terminated, fail
 from monitor.cli.digesting import digest
-from monitor.cli.polling import check, poll, search, status
+from monitor.cli.polling import check, poll, search
+from monitor.cli.service import run
+from monitor.cli.status import status
 from monitor.cli.watching import explain, hits, match, rematch
 from monitor.errors import MonitorError
 
@@ -61,7 +63,7 @@ def cli(
     ctx.obj = Context(config_dir, db)
 
 
-for command in (poll, status, search, check, hits, match, explain, rematch, digest):
+for command in (run, poll, status, search, check, hits, match, explain, rematch, digest):
     cli.add_command(command)
 
 

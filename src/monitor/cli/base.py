@@ -32,6 +32,11 @@ class Context:
             self._config = load_config(self.config_dir, self.db)
         return self._config
 
+    def reload_config(self) -> Config:
+        """The config as the files say now (the service calls this on every change)."""
+        self._config = load_config(self.config_dir, self.db)
+        return self._config
+
     def matcher(self) -> Matcher:
         config = self.config()
         return Matcher(config.watchlists, config.shared_exclusions)

@@ -1,39 +1,38 @@
-"""Commands about feeds and articles: poll, status, search, check."""
+"""Commands about feeds and articles: poll, search, check."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any
 
 import click
 
 from monitor.cli.base import (
     Context,
-    ago,
     fail,
     json_value,
     pass_context,
     report_problems,
     run_async,
-    until,
 )
+from monitor.cli.progress import progress_display
 from monitor.matching.examples import run_examples
-from monitor.types import Feed, FeedHealth, FeedOutcome, RunReport
+from monitor.types import RunReport
 
 
 @click.command()
 @click.option(
     "--feed", "feed_names", multiple=True, metavar="NAME", help="Poll only this feed (repeatable)."
 )
+@click.option("--due", is_flag=True, help="Only the feeds that are due (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @pass_context
-def poll(obj: Context, feed_names: tuple[str, ...], as_json: bool) -> None:
-    """Poll every feed once, now, and store what is new."""
+def poll(obj: Context, feed_names: tuple[str, ...], due: bool, as_json: bool) -> None:
+    """Poll every feed once, now (or only those due), and store what is new.
+
+    Exit status 3 when feeds were polled and every one failed, so cron can notice.
+    """
     from monitor.jobs.poll import poll as run_poll
 
     config = obj.config()
@@ -44,28 +43,29 @@ def poll(obj: Context, feed_names: tuple[str, ...], as_json: bool) -> None:
         if unknown:
             fail(f"no feed named {unknown[0]!r} in {config.directory / 'feeds.yaml'}")
         feeds = [f for f in config.feeds if f.name in feed_names]
-    count = len(feeds if feeds is not None else config.feeds)
-    with _progress(count, enabled=not as_json) as tick:
-        report = run_async(run_poll(config, feeds=feeds, progress=tick))
+    with progress_display(enabled=not as_json) as progress:
+        report = run_async(run_poll(config, feeds=feeds, progress=progress, due_only=due))
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
-        _print_report(report)
+        _print_report(report, due=due)
+    if report.looks_offline:
+        click.echo(
+            "monitor: no feed could be reached (DNS or connection errors only): this machine "
+            "looks offline",
+            err=True,
+        )
+    if report.reached_none:
+        sys.exit(3)
     if problems:
         sys.exit(1)
 
 
-@contextmanager
-def _progress(length: int, *, enabled: bool) -> Iterator[Callable[[FeedOutcome], None]]:
-    if not (enabled and sys.stderr.isatty()):
-        yield lambda outcome: None
-        return
-    with click.progressbar(length=length, label="Polling", file=sys.stderr) as bar:
-        yield lambda outcome: bar.update(1)
-
-
-def _print_report(report: RunReport) -> None:
+def _print_report(report: RunReport, *, due: bool) -> None:
     data = report.as_json()
+    if due and not report.outcomes:
+        click.echo(f"no feed is due; nothing polled ({report.seconds:.1f}s)")
+        return
     click.echo(
         f"{data['feeds']} feeds: {data['ok']} ok, {data['not_modified']} not modified, "
         f"{data['failed']} failed; {data['new_articles']} new articles, {data['hits']} hits "
@@ -74,48 +74,6 @@ def _print_report(report: RunReport) -> None:
     for outcome in report.outcomes:
         if outcome.error:
             click.echo(f"  failed  {outcome.feed}: {outcome.error}")
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per feed per line.")
-@pass_context
-def status(obj: Context, as_json: bool) -> None:
-    """Feed health: last fetch, last error, next due, items, hits."""
-    now = datetime.now(UTC)
-    config = obj.config()
-    found: dict[str, FeedHealth] = {}
-    if config.database.exists():
-        with obj.store(readonly=True) as store:
-            found = {h.name: h for h in store.feed_health()}
-    for h in (found.get(f.name) or _never_polled(f) for f in config.feeds):
-        if as_json:
-            click.echo(json.dumps(_health_json(h), ensure_ascii=False))
-            continue
-        state = "gone" if h.gone_since else h.last_status or "never polled"
-        line = (
-            f"{h.name:<28} {state:<12} fetched {ago(h.last_fetched_at, now):<9} "
-            f"next {until(h.next_due_at, now):<8} items {h.items:<5} hits {h.hits}"
-        )
-        click.echo(line)
-        if h.last_error:
-            click.echo(f"{'':<28} error: {h.last_error} ({h.consecutive_failures}x)")
-
-
-def _never_polled(feed: Feed) -> FeedHealth:
-    return FeedHealth(
-        name=feed.name, url=feed.url, last_fetched_at=None, last_ok_at=None, last_new_at=None,
-        last_status=None, last_error=None, consecutive_failures=0, failing_since=None,
-        next_due_at=None, items=0, hits=0,
-    )  # fmt: skip
-
-
-def _health_json(h: FeedHealth) -> dict[str, Any]:
-    fields = (
-        "name", "url", "last_fetched_at", "last_ok_at", "last_new_at", "last_status",
-        "last_error", "consecutive_failures", "failing_since", "next_due_at", "items", "hits",
-        "gone_since",
-    )  # fmt: skip
-    return {f: json_value(getattr(h, f)) for f in fields}
 
 
 @click.command()
@@ -150,6 +108,8 @@ def check(obj: Context) -> None:
     """Validate the config and run every watchlist's examples; exit 1 on any problem."""
     config = obj.config()
     problems = report_problems(config)
+    for warning in config.warnings():
+        click.echo(f"monitor: warning: {warning}", err=True)
     results = run_examples(obj.matcher())
     for result in results:
         if not result.passed:

@@ -7,9 +7,11 @@ so the service keeps working while ``monitor check`` (and every command) reports
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,17 @@ from monitor.config.schema import Settings
 from monitor.config.watchlists import load_watchlists
 from monitor.errors import ConfigError, Problem
 from monitor.matching.model import Exclusion, Watchlist
+from monitor.text.urls import host_of
 from monitor.types import Feed
 
-__all__ = ["Config", "Settings", "load_config", "resolve_config_dir"]
+__all__ = [
+    "Config",
+    "Settings",
+    "database_path",
+    "fingerprint",
+    "load_config",
+    "resolve_config_dir",
+]
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,20 @@ class Config:
     #: Things wrong with individual feeds or watchlists, which were left out.
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
+    def warnings(self) -> list[str]:
+        """Things allowed but unwise: feeds on other machines polled more often than every
+        5 minutes (publishers block such clients; loopback test servers are fine)."""
+        found = []
+        for feed in self.feeds:
+            every = feed.interval or self.settings.poll.interval
+            if every < POLITE_INTERVAL and not _on_this_machine(feed.url):
+                where = "its interval" if feed.interval else "poll.interval"
+                found.append(
+                    f"{self.directory / 'feeds.yaml'}: feed {feed.name!r} is polled every "
+                    f"{_seconds(every)} ({where}); below 5m a publisher may block the monitor"
+                )
+        return found
+
     def feed(self, name: str) -> Feed | None:
         return next((f for f in self.feeds if f.name == name), None)
 
@@ -53,11 +77,21 @@ def resolve_config_dir(option: str | None) -> Path:
     return Path(option or os.environ.get("MONITOR_CONFIG") or "config")
 
 
-def load_config(directory: Path, database: str | None = None) -> Config:
-    """Read a config directory; ``database`` (from --db or $MONITOR_DB) wins over monitor.yaml."""
+#: Polling a publisher more often than this is impolite (``Config.warnings``).
+POLITE_INTERVAL = timedelta(minutes=5)
+
+#: ``MONITOR__EMAIL__SMTP__HOST=mailpit`` sets ``email.smtp.host`` over monitor.yaml.
+ENV_PREFIX = "MONITOR__"
+
+
+def load_config(
+    directory: Path, database: str | None = None, environ: Mapping[str, str] | None = None
+) -> Config:
+    """Read a config directory; ``database`` (from --db or $MONITOR_DB) wins over
+    monitor.yaml, and so do ``MONITOR__…`` variables of ``environ`` (default: os.environ)."""
     if not directory.is_dir():
         raise ConfigError([Problem(str(directory), None, "", "config directory not found")])
-    settings = load_settings(directory / "monitor.yaml")
+    settings = load_settings(directory / "monitor.yaml", os.environ if environ is None else environ)
     feeds, problems = load_feeds(directory / "feeds.yaml")
     lists = load_watchlists(directory / "watchlists")
     base = directory.resolve().parent
@@ -74,24 +108,104 @@ def load_config(directory: Path, database: str | None = None) -> Config:
     )
 
 
+def _on_this_machine(url: str) -> bool:
+    host = host_of(url)
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _seconds(span: timedelta) -> str:
+    return f"{span.total_seconds():g}s"
+
+
+def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """What the config files look like on disk (names, sizes, change times): when it
+    changes, the service reloads the config."""
+    paths = [directory / "monitor.yaml", directory / "feeds.yaml"]
+    watchlists = directory / "watchlists"
+    if watchlists.is_dir():
+        paths += sorted(watchlists.glob("*.yaml"))
+    found = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
 def _resolve(base: Path, value: str) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
 
 
-def load_settings(path: Path) -> Settings:
-    """monitor.yaml → Settings; a missing file means every default."""
-    if not path.exists():
-        return Settings()
-    data, locator = yamlfile.load(path, str(path))
+def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    """monitor.yaml (a missing file means every default) with the environment's
+    ``MONITOR__…`` overrides → Settings."""
+    data, locator = yamlfile.load(path, str(path)) if path.exists() else (None, None)
     if data is None:
-        return Settings()
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError([Problem(str(path), 1, "", "expected a mapping of settings")])
+    overrides = _overrides(environ or {})
+    for key, (_name, value) in overrides.items():
+        _set(data, key, value)
     try:
         return schema.validate(Settings, data)
     except schema.Invalid as e:
-        raise ConfigError(_problems(str(path), locator, (), e)) from e
+        problems = []
+        for loc, message in e.errors:
+            name = next((n for k, (n, _v) in overrides.items() if loc[: len(k)] == k), None)
+            if name is not None:
+                problems.append(Problem(f"${name}", None, key_path(loc), message))
+            else:
+                line = locator.line(loc) if locator else None
+                problems.append(Problem(str(path), line, key_path(loc), message))
+        raise ConfigError(problems) from e
+
+
+def database_path(directory: Path, database: str | None = None) -> Path:
+    """Where the database is, even while monitor.yaml has mistakes elsewhere: the health
+    check must find the running service's database while it runs on the last good config.
+    """
+    if database:
+        return Path(database)
+    path = directory / "monitor.yaml"
+    value = Settings().database
+    try:
+        data = yamlfile.load(path, str(path))[0] if path.exists() else None
+    except ConfigError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("database"), str):
+        value = data["database"]
+    value = os.environ.get(f"{ENV_PREFIX}DATABASE", value)
+    return _resolve(directory.resolve().parent, value)
+
+
+def _overrides(environ: Mapping[str, str]) -> dict[tuple[str, ...], tuple[str, Any]]:
+    """``MONITOR__FETCH__TIMEOUT=5s`` → {("fetch", "timeout"): (name, "5s")}; the value is
+    read as YAML, so ``1025`` is a number, ``true`` a flag and ``[a@b.org]`` a list."""
+    found = {}
+    for name, raw in sorted(environ.items()):
+        if name.startswith(ENV_PREFIX) and len(name) > len(ENV_PREFIX):
+            loc = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+            found[loc] = (name, yamlfile.scalar(raw, f"${name}"))
+    return found
+
+
+def _set(data: dict[str, Any], loc: tuple[str, ...], value: Any) -> None:
+    node = data
+    for key in loc[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[loc[-1]] = value
 
 
 def load_feeds(path: Path) -> tuple[tuple[Feed, ...], list[Problem]]:

@@ -31,7 +31,7 @@ _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20}
 _SIZE_UNITS["gib"] = 2**30
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -73,8 +73,8 @@ class PollSettings(_Model):
     @field_validator("interval")
     @classmethod
     def _positive(cls, v: timedelta) -> timedelta:
-        if v < timedelta(minutes=1):
-            raise ValueError("must be at least 1m")
+        if v < timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
         return v
 
 
@@ -118,7 +118,7 @@ class DigestSettings(_Model):
     @classmethod
     def _time(cls, v: str) -> str:
         if not _TIME.match(v):
-            raise ValueError(f"{v!r} is not a time of day such as 07:00")
+            raise ValueError(f"{v!r} is not a time of day such as 07:00 (or 07:00:30)")
         return v
 
     @field_validator("timezone")
@@ -213,8 +213,8 @@ class FeedModel(_Model):
     @field_validator("interval")
     @classmethod
     def _interval(cls, v: timedelta | None) -> timedelta | None:
-        if v is not None and v < timedelta(minutes=1):
-            raise ValueError("must be at least 1m")
+        if v is not None and v < timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
         return v
 
 

@@ -88,6 +88,15 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
     return _Plain(display).value(root, 1), Locator(root)
 
 
+def scalar(text: str, display: str) -> Any:
+    """One value written as YAML (an environment variable's), as plain Python."""
+    try:
+        value = YAML(typ="safe").load(text)
+    except YAMLError as e:
+        raise ConfigError([Problem(display, None, "", f"invalid YAML: {e}")]) from e
+    return "" if value is None else value
+
+
 def _check_depth(events: Iterator[Event], display: str) -> None:
     depth = 0
     for event in events:

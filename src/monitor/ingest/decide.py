@@ -20,7 +20,7 @@ The clock, the random generator and language detection are arguments.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from monitor.config.schema import PollSettings
@@ -60,6 +60,12 @@ PAGE_RETRIES = (timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
 _PASSING_STATUSES = frozenset({408, 425, 429})
 
 Detect = Callable[[str], str | None]
+
+
+def due_feeds(feeds: Sequence[Feed], states: Mapping[str, FeedState], now: datetime) -> list[Feed]:
+    """The feeds whose time has come: never polled, or due at or before ``now`` (their
+    interval, backoff, Retry-After and Cache-Control are all in ``next_due_at``)."""
+    return [f for f in feeds if (at := states[f.name].next_due_at) is None or at <= now]
 
 
 def keys_of(parsed: ParsedFeed) -> list[str]:

@@ -34,6 +34,7 @@ from httpx_aiohttp import AiohttpTransport
 from monitor.config.schema import FetchSettings
 from monitor.errors import (
     AddressNotAllowed,
+    ConnectFailed,
     FetchError,
     FetchTimeout,
     HTTPStatusError,
@@ -237,6 +238,9 @@ def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError
         return AddressNotAllowed(url, "only http and https URLs are fetched")
     if isinstance(e, httpx.DecodingError):
         return FetchError(url, "body could not be decoded (bad compression)")
+    if isinstance(cause, aiohttp.ClientConnectorError) or isinstance(e, httpx.ConnectError):
+        # DNS failures are ClientConnectorDNSError, a subclass: both say "no route there".
+        return ConnectFailed(url, f"{type(cause).__name__}: {detail}"[:300])
     return FetchError(url, f"{type(cause).__name__}: {detail}"[:300])
 
 

@@ -26,9 +26,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from monitor.config import Config
-from monitor.errors import ExtractError, FeedError, HTTPStatusError, MonitorError, StorageError
+from monitor.errors import (
+    ConnectFailed,
+    ExtractError,
+    FeedError,
+    HTTPStatusError,
+    MonitorError,
+    StorageError,
+)
 from monitor.ingest import decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
@@ -58,7 +66,14 @@ log = logging.getLogger(__name__)
 PAGES_PER_WORKER = 8
 
 Clock = Callable[[], datetime]
-Progress = Callable[[FeedOutcome], None]
+
+
+class Progress(Protocol):
+    """Told how many feeds a cycle polls, then each feed's outcome as it finishes."""
+
+    def begin(self, feeds: int) -> None: ...
+
+    def done(self, outcome: FeedOutcome) -> None: ...
 
 
 def utc_now() -> datetime:
@@ -79,18 +94,27 @@ class Poller:
     _backlog: asyncio.Semaphore | None = field(default=None, init=False)
 
     async def run(
-        self, feeds: Sequence[Feed] | None = None, progress: Progress | None = None
+        self,
+        feeds: Sequence[Feed] | None = None,
+        progress: Progress | None = None,
+        *,
+        due_only: bool = False,
     ) -> RunReport:
-        """Poll ``feeds`` (default: every configured feed) once, now."""
+        """Poll ``feeds`` (default: every configured feed) once, now; with ``due_only``
+        only those whose time has come (backoff and server hints included)."""
         started = time.monotonic()
         selected = list(self.config.feeds if feeds is None else feeds)
         states = self.store.sync_feeds(self.config.feeds, self.clock())
+        if due_only:
+            selected = decide.due_feeds(selected, states, self.clock())
+        if progress:
+            progress.begin(len(selected))
         tasks = [asyncio.create_task(self.poll_feed(f, states[f.name])) for f in selected]
         try:
             for task in asyncio.as_completed(tasks):
                 outcome = await task
                 if progress:
-                    progress(outcome)
+                    progress.done(outcome)
         except BaseException:
             # A storage error (or an interrupt) ends the cycle: stop the other feeds' work
             # and collect what they raised, so none is left unretrieved.
@@ -132,7 +156,9 @@ class Poller:
             raise
         except FeedError as e:
             status = e if isinstance(e, HTTPStatusError) else None
-            return self._save_failure(feed, state, str(e), status)
+            return self._save_failure(
+                feed, state, str(e), status, unreachable=isinstance(e, ConnectFailed)
+            )
         except Exception as e:  # a bug or a library surprise: this feed's failure only
             log.debug("feed %s: unexpected error", feed.name, exc_info=True)
             message = one_line(f"unexpected error: {type(e).__name__}: {e}")[:300]
@@ -145,7 +171,9 @@ class Poller:
         poll = self.config.settings.poll
         if result.not_modified:
             self._save(decide.unchanged(feed, state, poll, now=self.clock(), rng=self.rng))
-            return FeedOutcome(feed=feed.name, status="not_modified")
+            outcome = FeedOutcome(feed=feed.name, status="not_modified")
+            _log_outcome(outcome, state.url)
+            return outcome
         parsed = parse_feed(
             result.body,
             url=result.final_url,
@@ -164,10 +192,11 @@ class Poller:
         )
         inserted = self._save(update)
         stored_hits = sum(1 for key, _ in hits if key in inserted)
-        log.info("feed %s: ok, %d new, %d hits", feed.name, len(inserted), stored_hits)
-        return FeedOutcome(
+        outcome = FeedOutcome(
             feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits
         )
+        _log_outcome(outcome, state.url)
+        return outcome
 
     def _match(self, articles: Sequence[Article]) -> list[tuple[str, Hit]]:
         if self.matcher is None:
@@ -202,7 +231,13 @@ class Poller:
         return self.store.save_feed_update(update)
 
     def _save_failure(
-        self, feed: Feed, state: FeedState, message: str, status: HTTPStatusError | None = None
+        self,
+        feed: Feed,
+        state: FeedState,
+        message: str,
+        status: HTTPStatusError | None = None,
+        *,
+        unreachable: bool = False,
     ) -> FeedOutcome:
         update = decide.failed(
             feed,
@@ -215,8 +250,31 @@ class Poller:
             rng=self.rng,
         )
         self._save(update)
-        log.warning("feed %s: %s (%s)", feed.name, update.error, state.url)
-        return FeedOutcome(feed=feed.name, status="failed", error=update.error)
+        outcome = FeedOutcome(
+            feed=feed.name, status="failed", error=update.error, unreachable=unreachable
+        )
+        _log_outcome(outcome, state.url)
+        return outcome
+
+
+def _log_outcome(outcome: FeedOutcome, url: str) -> None:
+    """One line per feed per cycle, with its fields for structured logs (service/logs.py).
+
+    At INFO even for a failure: `monitor poll` prints failures in its report, and the
+    service logs at INFO, so each error is shown once either way.
+    """
+    fields: dict[str, object] = {"event": "feed", "feed": outcome.feed, "status": outcome.status}
+    if outcome.status == "failed":
+        log.info(
+            "feed %s: failed: %s (%s)", outcome.feed, outcome.error, url,
+            extra={"fields": {**fields, "error": outcome.error, "url": url}},
+        )  # fmt: skip
+        return
+    fields |= {"new": outcome.new_articles, "hits": outcome.hits}
+    log.info(
+        "feed %s: %s, %d new, %d hits", outcome.feed, outcome.status.replace("_", " "),
+        outcome.new_articles, outcome.hits, extra={"fields": fields},
+    )  # fmt: skip
 
 
 async def poll(
@@ -225,8 +283,13 @@ async def poll(
     feeds: Sequence[Feed] | None = None,
     progress: Progress | None = None,
     clock: Clock = utc_now,
+    due_only: bool = False,
 ) -> RunReport:
-    """Open the store, the HTTP clients and the workers, run one cycle, close them."""
+    """Open the store, the HTTP clients and the workers, run one cycle, close them.
+
+    The report's seconds are the wall time of all of it, start-up included.
+    """
+    started = time.monotonic()
     store = Store.open(config.database)
     try:
         settings = config.settings
@@ -240,6 +303,7 @@ async def poll(
         ):
             matcher = Matcher(config.watchlists, config.shared_exclusions)
             poller = Poller(config, store, fetcher, extractor, matcher, clock=clock)
-            return await poller.run(feeds, progress)
+            report = await poller.run(feeds, progress, due_only=due_only)
+        return replace(report, seconds=time.monotonic() - started)
     finally:
         store.close()

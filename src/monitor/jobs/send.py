@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from monitor.config import Config
+from monitor.config.schema import DigestSettings
 from monitor.digest.build import Digest, build_digest
 from monitor.digest.mail import FileTransport, SmtpTransport, Transport
 from monitor.digest.render import Rendered, message, render, render_index
@@ -45,6 +47,33 @@ class Outcome:
     digest_id: int | None = None
     #: The date of an unconfirmed digest delivered again first, if there was one.
     resent: str | None = None
+
+
+def last_due(settings: DigestSettings, now: datetime) -> datetime:
+    """The latest time at or before ``now`` when a digest was due (digest.time in
+    digest.timezone), in UTC: today's, or yesterday's if today's is still to come."""
+    zone, at = ZoneInfo(settings.timezone), time_of_day(settings.time)
+    local = now.astimezone(zone)
+    due = datetime.combine(local.date(), at, zone)
+    if due > local:
+        due = datetime.combine(local.date() - timedelta(days=1), at, zone)
+    return due.astimezone(UTC)
+
+
+def next_due(settings: DigestSettings, now: datetime) -> datetime:
+    """The next time a digest is due, after ``now``, in UTC."""
+    zone, at = ZoneInfo(settings.timezone), time_of_day(settings.time)
+    local = now.astimezone(zone)
+    due = datetime.combine(local.date(), at, zone)
+    if due <= local:
+        due = datetime.combine(local.date() + timedelta(days=1), at, zone)
+    return due.astimezone(UTC)
+
+
+def time_of_day(value: str) -> time:
+    """digest.time ("07:00", or "07:00:30") as a time."""
+    hour, minute, second = (int(part) for part in f"{value}:00".split(":")[:3])
+    return time(hour, minute, second)
 
 
 def transport_for(config: Config) -> Transport:

@@ -139,3 +139,11 @@ def m006_gone_feeds_and_page_retries(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN page_attempts INTEGER NOT NULL DEFAULT 0")
     db.execute("ALTER TABLE articles ADD COLUMN page_retry_at TEXT")
     db.execute("CREATE INDEX articles_page_retry ON articles(page_retry_at)")
+
+
+@migrations()
+def m007_service_state(db: Database) -> None:
+    # What the running service says of itself, for `monitor status` and the healthcheck:
+    # its pid, when it started, its last heartbeat (each cycle), and the digest time it
+    # last handled (so one missed while it was down is sent once at start).
+    db.execute("CREATE TABLE service (key TEXT PRIMARY KEY, value TEXT NOT NULL)")

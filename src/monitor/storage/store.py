@@ -22,6 +22,7 @@ from monitor.storage.digests import DigestQueries
 from monitor.storage.feeds import FeedQueries
 from monitor.storage.hits import HitQueries
 from monitor.storage.schema import migrations
+from monitor.storage.service import ServiceQueries
 
 BUSY_TIMEOUT = 30.0
 
@@ -64,7 +65,7 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     return immutable
 
 
-class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries):
+class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueries):
     """The monitor's database. Not thread-safe: one Store per thread."""
 
     def __init__(self, db: Database, path: Path, *, readonly: bool = False) -> None:

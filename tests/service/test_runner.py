@@ -1,0 +1,182 @@
+"""`monitor run` in a real process against loopback feeds: it polls, sends the digest on
+time (and one missed while it was down), reloads the config (refusing a broken one), and
+stops on SIGTERM at once, leaving a whole database and no process behind."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from monitor.storage import Store
+from tests.reliability.test_crash import descendants, left_behind
+from tests.support.cli import invoke
+from tests.support.config import RELATIONS, write_config
+from tests.support.news import Story, page, rss, story
+from tests.support.server import FeedServer
+
+ENERGY = """title: Energy
+groups:
+  oil: [petróleo, crudo, oil]
+  cuba: [Cuba, La Habana, Havana]
+match: {all: [oil, cuba]}
+"""
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+class Site:
+    def __init__(self, server: FeedServer) -> None:
+        self.server = server
+        self.stories: list[Story] = []
+        self.version = 0
+
+    def publish(self, *stories: Story) -> None:
+        self.stories += stories
+        self.version += 1
+        for s in stories:
+            self.server.add(f"/articles/{s.slug}.html", page(s), content_type="text/html")
+        self.server.add("/feed.xml", rss("Site", self.stories), etag=f'"{self.version}"')
+
+
+class Running:
+    def __init__(self, config: Path, log: Path) -> None:
+        self.config, self.log = config, log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(config), "run",
+             "--log-format", "json", "--log-file", str(log)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    def events(self) -> list[dict[str, object]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+    def stop(self) -> tuple[int, float, bytes]:
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        _out, err = self.process.communicate(timeout=30)
+        return self.process.returncode, time.monotonic() - started, err
+
+
+def db_rows(config: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(config.parent / "data" / "monitor.db") as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.fixture
+def site(server: FeedServer) -> Site:
+    site = Site(server)
+    site.publish(story("a", "Cuba and the United States talk", "Havana and Washington talk."))
+    return site
+
+
+def config_for(tmp_path: Path, site: Site, digest_in: float | None = None) -> Path:
+    zone = ZoneInfo("America/New_York")
+    at = (datetime.now(zone) + timedelta(seconds=digest_in or 3600)).strftime("%H:%M:%S")
+    return write_config(
+        tmp_path,
+        [{"name": "Site", "url": site.server.url("/feed.xml")}],
+        {"poll": {"interval": "2s", "jitter": "0s"}, "digest": {"time": at}},
+        {"relations": RELATIONS},
+    )
+
+
+@pytest.fixture
+def running(tmp_path: Path, site: Site) -> Iterator[Running]:
+    service = Running(config_for(tmp_path, site, digest_in=6), tmp_path / "service.log")
+    yield service
+    if service.process.poll() is None:
+        service.process.kill()
+        service.process.communicate()
+
+
+def test_polls_digests_reloads_and_stops(running: Running, site: Site, tmp_path: Path) -> None:
+    config = running.config
+    # It polls at start, then again on its cadence (the feed answers 304).
+    assert wait_for(lambda: site.server.hits["/feed.xml"] >= 3), running.events()
+    feeds = [e for e in running.events() if e.get("event") == "feed"]
+    assert feeds[0]["status"] == "ok" and feeds[1]["status"] == "not_modified"
+    # The digest fires at digest.time, into data/digests/.
+    digests = tmp_path / "data" / "digests"
+    assert wait_for(lambda: any(digests.glob("*.eml"))), running.events()
+    assert [e for e in running.events() if e.get("event") == "digest"][0]["items"] == 1
+    # A new watchlist applies from the next cycle.
+    (config / "watchlists" / "energy.yaml").write_text(ENERGY)
+    assert wait_for(lambda: any(e.get("event") == "reload" for e in running.events()))
+    site.publish(story("b", "Tankers with crude turn back from Cuba", "La Habana sin petróleo."))
+    assert wait_for(lambda: db_rows(config, "SELECT count(*) FROM hits WHERE watchlist = 'energy'")
+                    == [(1,)])  # fmt: skip
+    # A broken config is refused, with its file and line; the last good one runs on.
+    (config / "monitor.yaml").write_text("poll:\n  interval: 2s\n  intervl: 5s\n")
+    assert wait_for(lambda: any(e.get("status") == "refused" for e in running.events()))
+    refused = [e for e in running.events() if e.get("event") == "config"]
+    assert refused[0]["file"] == str(config / "monitor.yaml")
+    assert refused[0]["line"] == 3
+    polled = site.server.hits["/feed.xml"]
+    assert wait_for(lambda: site.server.hits["/feed.xml"] > polled)  # still polling
+    assert invoke("--config", str(config), "status", "--health").returncode == 0
+    # SIGTERM: exit 0, at once, nothing left running, the database whole.
+    children = descendants(running.process.pid)
+    code, seconds, err = running.stop()
+    assert (code, b"Traceback" in err) == (0, False)
+    assert seconds < 10
+    assert left_behind(children) == set()
+    assert db_rows(config, "PRAGMA integrity_check") == [("ok",)]
+    unhealthy = invoke("--config", str(config), "status", "--health")
+    assert (unhealthy.returncode, unhealthy.stderr) == (
+        1,
+        "unhealthy: the service is not running\n",
+    )
+
+
+def test_a_digest_missed_while_down_is_sent_once_at_start(site: Site, tmp_path: Path) -> None:
+    config = config_for(tmp_path, site)
+    assert invoke("--config", str(config), "poll").returncode == 0
+    store = Store.open(tmp_path / "data" / "monitor.db")
+    store.set_service_state(digest_handled_for=datetime.now(UTC) - timedelta(days=2))
+    store.close()
+    service = Running(config, tmp_path / "service.log")
+    try:
+        digests = tmp_path / "data" / "digests"
+        assert wait_for(lambda: any(digests.glob("*.eml"))), service.events()
+        time.sleep(2.5)  # a poll cycle later, still one digest
+        assert len(list(digests.glob("*.eml"))) == 1
+    finally:
+        assert service.stop()[0] == 0
+    # Restarted now, nothing is owed: no second digest.
+    again = Running(config, tmp_path / "again.log")
+    try:
+        assert wait_for(lambda: any(e.get("event") == "cycle" for e in again.events()))
+        assert len(list(digests.glob("*.eml"))) == 1
+    finally:
+        assert again.stop()[0] == 0
+
+
+def test_a_broken_config_at_start_is_one_line(tmp_path: Path, site: Site) -> None:
+    config = config_for(tmp_path, site)
+    (config / "monitor.yaml").write_text("digest: {time: '25:00'}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(config), "run"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"monitor: {config}/monitor.yaml:1: digest.time: ")
+    assert "Traceback" not in result.stderr
