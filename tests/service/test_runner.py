@@ -113,11 +113,12 @@ def test_polls_digests_reloads_and_stops(running: Running, site: Site, tmp_path:
     # It polls at start, then again on its cadence (the feed answers 304).
     assert wait_for(lambda: site.server.hits["/feed.xml"] >= 3), running.events()
     feeds = [e for e in running.events() if e.get("event") == "feed"]
-    assert feeds[0]["status"] == "ok" and feeds[1]["status"] == "not_modified"
+    assert [f["status"] for f in feeds[:2]] == ["ok", "not_modified"]
     # The digest fires at digest.time, into data/digests/.
     digests = tmp_path / "data" / "digests"
     assert wait_for(lambda: any(digests.glob("*.eml"))), running.events()
-    assert [e for e in running.events() if e.get("event") == "digest"][0]["items"] == 1
+    digest = next(e for e in running.events() if e.get("event") == "digest")
+    assert digest["items"] == 1
     # A new watchlist applies from the next cycle.
     (config / "watchlists" / "energy.yaml").write_text(ENERGY)
     assert wait_for(lambda: any(e.get("event") == "reload" for e in running.events()))
