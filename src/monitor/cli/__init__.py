@@ -15,6 +15,7 @@ import click
 from monitor import __version__
 from monitor.cli.base import Context, Terminated, fail
 from monitor.cli.digesting import digest
+from monitor.cli.feeds import feeds
 from monitor.cli.polling import check, poll, search
 from monitor.cli.service import run
 from monitor.cli.status import status
@@ -63,7 +64,7 @@ def cli(
     ctx.obj = Context(config_dir, db)
 
 
-for command in (run, poll, status, search, check, hits, match, explain, rematch, digest):
+for command in (run, poll, status, search, check, hits, match, explain, rematch, digest, feeds):
     cli.add_command(command)
 
 

@@ -140,3 +140,62 @@ def _line(node: Any, key: Key, parent: int) -> int:
     # line is the one being expanded.
     found = _child_line(node, key)
     return max(found + 1, parent) if found is not None else parent
+
+
+class Document:
+    """A YAML file opened for editing: changed in place, written back with its comments,
+    key order and style kept (ruamel's round trip)."""
+
+    def __init__(self, path: Path, display: str) -> None:
+        self.path, self.display = path, display
+        self._yaml = YAML(typ="rt")
+        self._yaml.preserve_quotes = True
+        # The style of the shipped files: "  - name: …" under a key, long lines kept whole.
+        self._yaml.indent(mapping=2, sequence=4, offset=2)
+        self._yaml.width = 4096
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        try:
+            self.root: Any = self._yaml.load(text) if text.strip() else CommentedMap()
+        except YAMLError as e:
+            raise ConfigError([Problem(display, None, "", f"invalid YAML: {e}")]) from e
+
+    def sequence(self, key: str) -> CommentedSeq:
+        """The list under ``key`` at the top, made if missing."""
+        if not isinstance(self.root, CommentedMap):
+            raise ConfigError([Problem(self.display, 1, "", "expected a mapping")])
+        found = self.root.get(key)
+        if found is None:
+            found = self.root[key] = CommentedSeq()
+        if not isinstance(found, CommentedSeq):
+            line = self.root.lc.key(key)[0] + 1
+            raise ConfigError([Problem(self.display, line, key, "expected a list")])
+        return found
+
+    def append(self, key: str, item: dict[str, Any], comment: str | None = None) -> None:
+        """Add ``item`` at the end of the list under ``key``, a comment line above it."""
+        seq = self.sequence(key)
+        seq.append(_commented(item))
+        if comment:
+            seq.yaml_set_comment_before_after_key(len(seq) - 1, before=comment, indent=2)
+
+    def save(self) -> None:
+        """Write back through a temporary file, so a crash never leaves half a file."""
+        temporary = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            with temporary.open("w", encoding="utf-8") as f:
+                self._yaml.dump(self.root, f)
+            temporary.replace(self.path)
+        except OSError as e:
+            temporary.unlink(missing_ok=True)
+            raise ConfigError([Problem(self.display, None, "", f"cannot write: {e}")]) from e
+
+
+def _commented(item: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap()
+    for key, value in item.items():
+        if isinstance(value, list | tuple):
+            seq = CommentedSeq(value)
+            seq.fa.set_flow_style()  # tags: [a, b], as the shipped files write them
+            value = seq
+        mapping[key] = value
+    return mapping
