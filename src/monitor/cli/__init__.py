@@ -14,6 +14,7 @@ import click
 
 from monitor import __version__
 from monitor.cli.base import Context, Terminated, fail
+from monitor.cli.demo import demo
 from monitor.cli.digesting import digest
 from monitor.cli.feeds import feeds
 from monitor.cli.polling import check, poll, search
@@ -64,7 +65,8 @@ def cli(
     ctx.obj = Context(config_dir, db)
 
 
-for command in (run, poll, status, search, check, hits, match, explain, rematch, digest, feeds):
+_COMMANDS = (run, poll, status, search, check, hits, match, explain, rematch, digest, feeds, demo)
+for command in _COMMANDS:
     cli.add_command(command)
 
 

@@ -21,7 +21,7 @@ import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -242,6 +242,22 @@ def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError
         # DNS failures are ClientConnectorDNSError, a subclass: both say "no route there".
         return ConnectFailed(url, f"{type(cause).__name__}: {detail}"[:300])
     return FetchError(url, f"{type(cause).__name__}: {detail}"[:300])
+
+
+class StaticTransport(httpx.AsyncBaseTransport):
+    """Answers from fixed responses by URL and never touches the network (``monitor
+    demo``); anything else is a 404."""
+
+    def __init__(self, responses: Mapping[str, tuple[bytes, str]]) -> None:
+        self._responses = dict(responses)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        found = self._responses.get(str(request.url))
+        if found is None:
+            return httpx.Response(404, content=b"not found", request=request)
+        body, content_type = found
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+        return httpx.Response(200, content=body, headers=headers, request=request)
 
 
 def _network(settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: bool) -> Transport:
