@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The service, in the foreground: polls the due feeds, sends the daily digest; Ctrl-C stops it.
 run: $(STAMP)
-	$(BIN)/monitor poll
+	$(BIN)/monitor run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
