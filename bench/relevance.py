@@ -1,21 +1,20 @@
-"""Precision, recall and F1 of the default watchlists on the labelled set.
+"""Precision, recall and F1 of the default watchlists on labelled news.
 
-    .venv/bin/python bench/relevance.py [--config config] [--show-errors]
+    .venv/bin/python bench/relevance.py [--data PATH]... [--config config] [--errors]
 
-tests/data/relevance/items.jsonl holds labelled items in English and Spanish: US–Cuba
-developments (label true; headline-only and full text) and items that are not (label
-false): near misses of many kinds (Mark Cuban, Cuba Gooding Jr., Cuba libre, towns called
-Cuba, Venezuelan oil with no Cuba angle, Cuba news with no US angle, US policy with no
-Cuba angle, "rubio" meaning blond, other Rubios and Washingtons, history used as an
-analogy, Cuban-Americans in passing, Guantánamo detainees) and plain off-topic news.
+An item counts as matched when any watchlist matches it. ``--data`` takes JSON Lines in
+either of two shapes, told apart per line:
 
-Splits: "tuning" items shaped the watchlists. "holdout" items were written after that
-and first scored before they prompted any change (see docs/performance.md); "holdout2"
-items were written after those changes and have never been used to tune anything, so
-their figures estimate how the watchlists do on news they were not fitted to.
+- real labelled news (``label`` is "relevant" or "not_relevant", with ``lang``,
+  ``text_kind`` full/excerpt, ``title_kind``, ``near_miss`` null/string/topic,
+  ``borderline``, ``set``), such as a relevance-dev file kept outside the repository;
+- the project's own set, tests/data/relevance/items.jsonl (``label`` true/false, ``form``,
+  ``kind``, ``split``), the default.
 
-An item counts as matched when any watchlist matches it. Prints the figures overall, per
-language, per form and per split, and for each near-miss kind how many were matched.
+Prints, for each file: P/R/F1 overall without borderline items (the figure to quote) and
+with them; by language; by text kind (full text, excerpt, headline only); by set or
+split; how many near misses of each kind were matched; and with ``--errors`` every false
+positive and false negative with the watchlists and terms that fired.
 """
 
 from __future__ import annotations
@@ -23,17 +22,59 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from monitor.config import load_config
 from monitor.matching.matcher import Matcher
+from monitor.types import Hit
 
 ROOT = Path(__file__).parent.parent
-ITEMS = ROOT / "tests/data/relevance/items.jsonl"
+OWN = ROOT / "tests/data/relevance/items.jsonl"
 
 
-def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
+@dataclass(frozen=True)
+class Item:
+    id: str
+    label: bool
+    lang: str
+    kind: str  # full | excerpt | headline
+    group: str  # the set or split it came from
+    near_miss: str | None  # the kind of near miss, for items not relevant
+    borderline: bool
+    title: str
+    text: str
+
+
+def load(path: Path) -> list[Item]:
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            items.append(_item(json.loads(line), f"{path.name}:{number}"))
+    return items
+
+
+def _item(raw: dict[str, Any], where: str) -> Item:
+    title, text = raw.get("title") or "", raw.get("text") or ""
+    if isinstance(raw["label"], bool):  # the project's own set
+        return Item(
+            id=str(raw["id"]), label=raw["label"], lang=raw["lang"], kind=raw["form"],
+            group=raw["split"], near_miss=None if raw["label"] else raw["kind"],
+            borderline=False, title=title, text=text,
+        )  # fmt: skip
+    kind = "full" if raw["text_kind"] == "full" else "excerpt" if text else "headline"
+    return Item(
+        id=str(raw["id"]), label=raw["label"] == "relevant", lang=raw["lang"], kind=kind,
+        group=raw["set"], near_miss=raw.get("near_miss") or (None if raw["label"] == "relevant"
+                                                             else "off-topic"),
+        borderline=bool(raw.get("borderline")), title=title, text=text,
+    )  # fmt: skip
+
+
+def scores(pairs: Iterable[tuple[bool, bool]]) -> tuple[float, float, float, int]:
+    pairs = list(pairs)
     tp = sum(1 for label, got in pairs if label and got)
     fp = sum(1 for label, got in pairs if not label and got)
     fn = sum(1 for label, got in pairs if label and not got)
@@ -43,62 +84,57 @@ def scores(pairs: list[tuple[bool, bool]]) -> tuple[float, float, float, int]:
     return precision, recall, f1, len(pairs)
 
 
-def line(name: str, pairs: list[tuple[bool, bool]]) -> str:
+def line(name: str, pairs: Iterable[tuple[bool, bool]]) -> str:
     p, r, f, n = scores(pairs)
-    return f"  {name:<22} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  (n={n})"
+    return f"  {name:<26} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}  (n={n})"
 
 
-GROUPS = ("all", "lang=en", "lang=es", "form=headline", "form=full")
-SPLITS = ("split=tuning", "split=holdout", "split=holdout2")
+def evaluate(matcher: Matcher, items: list[Item]) -> list[tuple[Item, tuple[Hit, ...]]]:
+    return [(item, matcher.match(item.title, item.text, item.lang)) for item in items]
 
 
-def evaluate(
-    matcher: Matcher, items: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], list[str]]]:
-    return [
-        (item, [h.watchlist for h in matcher.match(item["title"], item["text"])]) for item in items
-    ]
-
-
-def report(results: list[tuple[dict[str, Any], list[str]]], show_errors: bool) -> None:
-    groups: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+def report(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> None:
+    clear = [(i, h) for i, h in results if not i.borderline]
+    print(line("all, without borderline", ((i.label, bool(h)) for i, h in clear)))
+    print(line("all, with borderline", ((i.label, bool(h)) for i, h in results)))
+    for title, key in (("lang", "lang"), ("text", "kind"), ("set", "group")):
+        groups: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+        for item, hits in clear:
+            groups[f"{title}={getattr(item, key)}"].append((item.label, bool(hits)))
+        for name in sorted(groups):
+            print(line(name, groups[name]))
     kinds: dict[str, list[bool]] = defaultdict(list)
-    for item, lists in results:
-        for key in (
-            "all",
-            f"lang={item['lang']}",
-            f"form={item['form']}",
-            f"split={item['split']}",
-        ):
-            groups[key].append((item["label"], bool(lists)))
-        if not item["label"]:
-            kinds[item["kind"]].append(bool(lists))
-    for key in GROUPS + SPLITS:
-        print(line(key, groups[key]))
-    print("  near misses and off-topic, wrongly matched:")
-    for kind, gots in sorted(kinds.items()):
-        print(f"    {kind:<18} {sum(gots)}/{len(gots)}")
+    for item, hits in clear:
+        if not item.label:
+            kinds[item.near_miss or "?"].append(bool(hits))
+    print("  not relevant, wrongly matched, by kind:")
+    for kind, got in sorted(kinds.items()):
+        print(f"    {kind:<24} {sum(got)}/{len(got)}")
     if show_errors:
-        for item, lists in results:
-            if bool(lists) != item["label"]:
-                what = "FALSE POSITIVE" if lists else "MISSED"
-                print(
-                    f"{what} [{item['id']} {item['split']} {item['kind']}] {item['title']} {lists}"
-                )
+        for item, hits in results:
+            if bool(hits) != item.label:
+                what = "FALSE POSITIVE" if hits else "MISSED"
+                fired = "; ".join(f"{h.watchlist} {h.score:g}: {', '.join(h.term_names[:6])}"
+                                  for h in hits)  # fmt: skip
+                flag = " (borderline)" if item.borderline else ""
+                print(f"{what}{flag} [{item.id} {item.group} {item.lang} {item.kind}] "
+                      f"{(item.title or item.text)[:90]!r}  {fired}")  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, action="append", help="labelled JSONL (repeatable)")
     parser.add_argument("--config", default=str(ROOT / "config"))
-    parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--errors", action="store_true", help="list every wrong verdict")
     args = parser.parse_args()
     config = load_config(Path(args.config))
     if config.problems:
         raise SystemExit("\n".join(str(p) for p in config.problems))
     matcher = Matcher(config.watchlists, config.shared_exclusions)
-    items = [json.loads(x) for x in ITEMS.read_text(encoding="utf-8").splitlines() if x.strip()]
-    print(f"{len(items)} labelled items, {len(config.watchlists)} watchlists")
-    report(evaluate(matcher, items), args.show_errors)
+    for path in args.data or [OWN]:
+        items = load(path)
+        print(f"{path}: {len(items)} labelled items, {len(config.watchlists)} watchlists")
+        report(evaluate(matcher, items), args.errors)
 
 
 if __name__ == "__main__":

@@ -151,6 +151,7 @@ class PageRetry:
     title: str
     summary: str
     page_attempts: int
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -214,6 +215,14 @@ class Hit:
         """Distinct matched terms, highest contribution first."""
         ranked = sorted(self.terms, key=lambda t: -t.score)
         return tuple(dict.fromkeys(t.term for t in ranked))
+
+    def why(self, limit: int = 4) -> tuple[str, ...]:
+        """The few strongest terms, the best of each group first: a reader sees both
+        sides of the relation ("Cuba, oil embargo, Trump"), not the same side five times."""
+        ranked = sorted(self.terms, key=lambda t: -t.score)
+        best_of_group = dict.fromkeys(t.group for t in ranked)
+        leaders = [next(t.term for t in ranked if t.group == g) for g in best_of_group]
+        return tuple(dict.fromkeys([*leaders, *(t.term for t in ranked)]))[:limit]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -105,8 +105,11 @@ def test_explain_shows_terms_and_voided_mentions(polled: Path) -> None:
         for x in invoke("--config", str(polled), "hits", "--json").stdout.splitlines()
     ]
     hit_text = invoke("--config", str(polled), "explain", str(db_ids[0])).stdout
-    assert "relations: MATCH" in hit_text
-    assert "+ United States [us] as 'EE.UU.' in title at 0" in hit_text
+    assert "relations: MATCH: the rule holds and score 8 reaches min_score 1" in hit_text
+    assert (
+        "+ United States [us] as 'EE.UU.' in the title at 0, 1x: 3; 'EE.UU.' in the lead at 0, 1x: 1"
+    ) in hit_text
+    assert hit_text.count("United States [us]") == 1
     rows = (
         sqlite3.connect(polled.parent / "data" / "monitor.db")
         .execute("SELECT id, url FROM articles WHERE title LIKE 'Mark Cuban%'")
@@ -161,3 +164,78 @@ def test_check_runs_examples_like_tests(tmp_path: Path) -> None:
     ok = invoke("--config", str(fixed), "check")
     assert ok.returncode == 0
     assert "2 examples pass" in ok.stdout
+
+
+def _break(config: Path) -> None:
+    """relations.yaml with two mistakes in its rule (line 5)."""
+    (config / "watchlists" / "relations.yaml").write_text(
+        WATCHLIST.replace("match: {all: [cuba, us]}", "match: {all: [cuba, usa, {group: cubs}]}")
+    )
+
+
+def test_rematch_with_nothing_changed_changes_nothing(polled: Path) -> None:
+    db = sqlite3.connect(polled.parent / "data" / "monitor.db")
+    before = db.execute("SELECT id, matched_at FROM hits").fetchall()
+    result = invoke("--config", str(polled), "rematch")
+    assert result.returncode == 0, result.stderr
+    assert "3 articles: 0 hits added, 0 removed, 0 updated" in result.stdout
+    assert db.execute("SELECT id, matched_at FROM hits").fetchall() == before
+
+
+def test_rematch_counts_a_changed_hit_as_updated(polled: Path) -> None:
+    # A heavier term: the same article still matches, with another score.
+    (polled / "watchlists" / "relations.yaml").write_text(
+        WATCHLIST.replace("{term: Havana,", "{term: Havana, weight: 2,")
+    )
+    result = invoke("--config", str(polled), "rematch")
+    assert "0 hits added, 0 removed, 1 updated" in result.stdout
+    score = sqlite3.connect(polled.parent / "data" / "monitor.db").execute("SELECT score FROM hits")
+    assert score.fetchone()[0] == 12  # Havana now 2 × (3 in the title + 1 in the body)
+
+
+def test_rematch_refuses_while_a_watchlist_is_invalid(polled: Path) -> None:
+    _break(polled)
+    db = sqlite3.connect(polled.parent / "data" / "monitor.db")
+    result = invoke("--config", str(polled), "rematch")
+    assert result.returncode == 1
+    assert "relations.yaml:5: match.all[1]: unknown group 'usa'" in result.stderr
+    assert "rematch refused: watchlist 'relations' is invalid" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.execute("SELECT count(*) FROM hits WHERE watchlist = 'relations'").fetchone() == (1,)
+    only = invoke("--config", str(polled), "rematch", "--watchlist", "relations", "--skip-invalid")
+    assert only.returncode == 1
+
+
+def test_rematch_skip_invalid_keeps_the_hits_of_the_invalid_watchlist(polled: Path) -> None:
+    (polled / "watchlists" / "rain.yaml").write_text(
+        "groups: {rain: [Lluvias]}\nmatch: {all: [rain]}\n"
+    )
+    _break(polled)
+    result = invoke("--config", str(polled), "rematch", "--skip-invalid")
+    assert result.returncode == 0, result.stderr
+    assert "watchlist 'relations' left out: its hits are kept" in result.stderr
+    assert "1 hits added, 0 removed" in result.stdout
+    rows = sqlite3.connect(polled.parent / "data" / "monitor.db").execute(
+        "SELECT watchlist FROM hits ORDER BY watchlist"
+    )
+    assert rows.fetchall() == [("rain",), ("relations",)]
+
+
+def test_match_says_which_watchlist_was_left_out(polled: Path) -> None:
+    (polled / "watchlists" / "rain.yaml").write_text(
+        "groups: {rain: [Lluvias]}\nmatch: {all: [rain]}\n"
+    )
+    _break(polled)
+    doc = json.dumps({"id": 1, "title": "Lluvias en La Habana y EE.UU.", "text": ""})
+    result = invoke("--config", str(polled), "match", input_text=doc + "\n")
+    assert result.stdout.strip() == "1: rain (3)"
+    assert "watchlist 'relations' left out: its file is invalid" in result.stderr
+    assert result.returncode == 1
+
+
+def test_check_reports_every_error_in_a_file(polled: Path) -> None:
+    _break(polled)
+    result = invoke("--config", str(polled), "check")
+    assert result.returncode == 1
+    assert "relations.yaml:5: match.all[1]: unknown group 'usa'" in result.stderr
+    assert "relations.yaml:5: match.all[2]: unknown group 'cubs'" in result.stderr

@@ -91,6 +91,18 @@ def test_the_format(tmp_path: Path) -> None:
             "groups:\n  a:\n    - {term: x, weight: -1}\nmatch: a\n",
             "oil.yaml:3: groups.a.terms[0].weight: Input should be greater than 0",
         ),
+        (
+            "groups:\n  a: [x]\nmatch: {group: a, where: middle}\n",
+            "oil.yaml:3: match.where: Input should be 'anywhere', 'title' or 'lead'",
+        ),
+        (
+            "groups:\n  a:\n    - {term: x, not: {spanish: [y]}}\nmatch: a\n",
+            "oil.yaml:3: groups.a.terms[0].not.spanish: String should match pattern",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch: a\nsalience: {lead_words: 0}\n",
+            "oil.yaml:4: salience.lead_words: Input should be greater than or equal to 1",
+        ),
     ],
     ids=[
         "yaml",
@@ -103,6 +115,9 @@ def test_the_format(tmp_path: Path) -> None:
         "within-bad",
         "no-match",
         "weight",
+        "where",
+        "sense-language",
+        "salience",
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, error: str) -> None:
@@ -112,6 +127,39 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, error: str) -> Non
     ]
     assert any(m.startswith(error) for m in messages), messages
     assert [w.name for w in config.watchlists] == ["fine"]  # the broken one is left out
+
+
+SENSES = """groups:
+  policy:
+    languages: [es, pt]
+    terms:
+      - {term: embargo, not: [arms embargo], languages: [es]}
+      - {term: bloqueo, not: {es: [bloqueo de calles], pt: [bloqueio de ruas]}}
+  cuba: [Cuba]
+match: {all: [{group: cuba, where: lead}, policy]}
+salience: {lead_words: 30, short_text: 60, repeat: 3, words_per_repeat: 900}
+examples:
+  match: [{title: x, text: "Cuba y el bloqueo.", language: es}]
+"""
+
+
+def test_senses_languages_where_and_salience(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, [], watchlists={"w": SENSES}))
+    assert config.problems == ()
+    (w,) = config.watchlists
+    policy = next(g for g in w.groups if g.name == "policy")
+    embargo, bloqueo = policy.terms
+    assert [(s.phrase, s.languages) for s in embargo.senses] == [("arms embargo", ())]
+    assert embargo.languages == ("es",)
+    assert [(s.phrase, s.languages) for s in bloqueo.senses] == [
+        ("bloqueo de calles", ("es",)), ("bloqueio de ruas", ("pt",)),
+    ]  # fmt: skip
+    assert bloqueo.languages == ("es", "pt")  # the group's default
+    assert isinstance(w.rule, AllOf)
+    assert w.rule.items[0] == GroupRef(group="cuba", where="lead")
+    assert (w.salience.lead_words, w.salience.repeat, w.salience.words_per_repeat) == (30, 3, 900)
+    assert [e.language for e in w.examples] == ["es"]
+    assert all(r.passed for r in run_examples(Matcher(config.watchlists)))
 
 
 def test_common_groups_and_exclusions_are_shared(tmp_path: Path) -> None:
@@ -160,7 +208,7 @@ def test_default_watchlists_meet_the_quality_bar_on_the_labelled_set() -> None:
     matcher = Matcher(config.watchlists, config.shared_exclusions)
     items = [json.loads(x) for x in (DATA / "relevance/items.jsonl").read_text().splitlines()]
     assert len(items) >= 300
-    got = [(i["label"], bool(matcher.match(i["title"], i["text"]))) for i in items]
+    got = [(i["label"], bool(matcher.match(i["title"], i["text"], i["lang"]))) for i in items]
     tp = sum(1 for label, hit in got if label and hit)
     precision = tp / sum(1 for _, hit in got if hit)
     recall = tp / sum(1 for label, _ in got if label)

@@ -181,3 +181,19 @@ def test_a_broken_config_at_start_is_one_line(tmp_path: Path, site: Site) -> Non
     assert result.returncode == 1
     assert result.stderr.startswith(f"monitor: {config}/monitor.yaml:1: digest.time: ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_watchlist_left_out_at_start_is_named_in_the_log(tmp_path: Path, site: Site) -> None:
+    config = config_for(tmp_path, site)
+    (config / "watchlists" / "broken.yaml").write_text("groups: {a: [x]}\nmatch: {all: [b]}\n")
+    service = Running(config, tmp_path / "service.log")
+    try:
+        assert wait_for(lambda: any(e.get("status") == "left out" for e in service.events()))
+        assert wait_for(lambda: bool(db_rows(config, "SELECT 1 FROM hits")))
+    finally:
+        code, _, _ = service.stop()
+    events = service.events()
+    left = [e for e in events if e.get("status") == "left out"]
+    assert [e["watchlist"] for e in left] == ["broken"]
+    assert any(str(e.get("file")).endswith("broken.yaml") and e.get("line") == 2 for e in events)
+    assert code == 0

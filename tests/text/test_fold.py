@@ -58,3 +58,32 @@ def test_sentences_and_paragraphs() -> None:
     assert starts == ["Hola", "EE.U", "Sí»,", "Cómo", "3 ve", "Nuev"]
     assert folded.paragraph_of(text.index("Nueva")) == 1
     assert folded.sentence_of(text.index("dijo que")) == 1
+
+
+WRAPPED = (
+    "The United States stands with the people of Cuba as they\n"
+    "demand their freedom. We call on the regime to release\n"
+    "those detained and we will continue to\n"
+    "hold it accountable.\n"
+    "\n"
+    "Second paragraph starts here and goes\n"
+    "on for a while."
+)
+
+
+@pytest.mark.parametrize("quote", ["", "“", "≈ "])  # Latin-1 text, and text that is not
+def test_hard_wrapped_text_is_read_by_sentence_and_blank_line(quote: str) -> None:
+    text = WRAPPED.replace("We call", f"{quote}We call")
+    folded = FoldedText(text)
+    assert folded.hard_wrapped
+    starts = [text[i : i + 6] for i in folded.sentence_starts if text[i : i + 1].strip()]
+    assert starts == ["The Un", "We cal", "Second"]
+    assert folded.paragraph_of(text.index("hold it")) == 0
+    assert folded.paragraph_of(text.index("Second")) == 1
+
+
+def test_lines_that_end_sentences_are_not_hard_wrapping() -> None:
+    text = "Cuba habló.\nEE.UU. respondió.\nlos dos siguieron.\nFin de la nota\ny punto."
+    folded = FoldedText(text)
+    assert not folded.hard_wrapped  # one break after a word before lower case is not enough
+    assert folded.paragraph_of(text.index("EE.UU.")) == 1

@@ -103,6 +103,16 @@ def report_problems(config: Config) -> bool:
     return bool(config.problems)
 
 
+def report_left_out(config: Config) -> bool:
+    """Print each config problem, then each watchlist left out for it; True if any."""
+    report_problems(config)
+    for name in config.left_out:
+        click.echo(
+            f"monitor: watchlist {name!r} left out: its file is invalid (see above)", err=True
+        )
+    return bool(config.left_out)
+
+
 def duration(value: str | None, option: str) -> timedelta | None:
     if value is None:
         return None

@@ -9,9 +9,18 @@ from typing import Any, TextIO
 
 import click
 
-from monitor.cli.base import Context, duration, fail, json_value, pass_context
+from monitor.cli.base import (
+    Context,
+    duration,
+    fail,
+    json_value,
+    pass_context,
+    report_left_out,
+    report_problems,
+)
 from monitor.jobs.rematch import rematch as run_rematch
-from monitor.matching.matcher import Evaluation, Matcher
+from monitor.matching.explain import explain_lines
+from monitor.matching.matcher import Matcher
 from monitor.types import Hit, StoredHit
 
 
@@ -56,7 +65,7 @@ def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_
             continue
         when = (s.published or s.fetched_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{s.hit.score:>6g}  {s.hit.watchlist:<22} {when}  {s.source}: {s.title}")
-        click.echo(f"        why: {', '.join(s.hit.term_names)}")
+        click.echo(f"        why: {', '.join(s.hit.why())}")
         click.echo(f"        {s.hit.snippet.marked()}")
         click.echo(f"        {s.url}")
     if not found and not as_json:
@@ -68,7 +77,12 @@ def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per document per line.")
 @pass_context
 def match(obj: Context, input_file: str, as_json: bool) -> None:
-    """Match JSONL documents against the watchlists; stores nothing."""
+    """Match JSONL documents against the watchlists; stores nothing.
+
+    Exit status 1 when a line is not a document, or a watchlist was left out because
+    its file is invalid (the others still match).
+    """
+    left_out = report_left_out(obj.config())
     matcher = obj.matcher()
     name = "stdin" if input_file == "-" else input_file
     try:
@@ -77,7 +91,7 @@ def match(obj: Context, input_file: str, as_json: bool) -> None:
         fail(f"cannot read {input_file}: {e.strerror}")
     with stream:
         errors = _match_lines(matcher, stream, name, as_json)
-    if errors:
+    if errors or left_out:
         sys.exit(1)
 
 
@@ -92,7 +106,7 @@ def _match_lines(matcher: Matcher, stream: TextIO, name: str, as_json: bool) -> 
             click.echo(f"monitor: {name}:{number}: {e}", err=True)
             errors += 1
             continue
-        found = matcher.match(document["title"], document["text"])
+        found = matcher.match(document["title"], document["text"], document["language"])
         if as_json:
             record = {"id": document["id"], "hits": [hit_json(h) for h in found]}
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -114,10 +128,14 @@ def _document(line: str) -> dict[str, Any]:
     for key in ("title", "text"):
         if not isinstance(document.get(key, ""), str):
             raise ValueError(f'"{key}" must be a string')
+    language = document.get("language")
+    if language is not None and not isinstance(language, str):
+        raise ValueError('"language" must be a string such as "es"')
     return {
         "id": document["id"],
         "title": document.get("title", ""),
         "text": document.get("text", ""),
+        "language": language.split("-")[0].lower() if language else None,
     }
 
 
@@ -132,44 +150,45 @@ def explain(obj: Context, ref: str) -> None:
         fail(f"no stored article with id or URL {ref!r}")
     click.echo(f"article {article.article_id}: {article.title}")
     click.echo(f"  {article.url} ({article.feed}; text from the {article.text_source})")
-    for evaluation in obj.matcher().evaluate(article.title, article.text, explain=True):
+    evaluations = obj.matcher().evaluate(
+        article.title, article.text, article.language, explain=True
+    )
+    for evaluation in evaluations:
         click.echo("")
         for line in explain_lines(evaluation):
             click.echo(line)
 
 
-def explain_lines(e: Evaluation) -> list[str]:
-    w = e.watchlist
-    verdict = "MATCH" if e.hit else "no match"
-    lines = [f"{w.name}: {verdict} (score {e.score:g}, min_score {w.min_score:g})"]
-    lines += [f"  {line}" for line in e.trace]
-    if e.hit:
-        for t in e.hit.terms:
-            lines.append(
-                f"    + {t.term} [{t.group}] as {t.alias!r} in {t.field} at {t.position}"
-                f", {t.count}x: {t.score:g}"
-            )
-    for m in e.mentions:
-        if m.voided_by:
-            lines.append(
-                f"    - {m.alias!r} in {m.field} at {m.text_start} voided by exclusion "
-                f"{m.voided_by!r}"
-            )
-    if e.hit:
-        lines.append(f"  snippet: {e.hit.snippet.marked()}")
-    return lines
-
-
 @click.command()
 @click.option("--watchlist", metavar="NAME", help="Only this watchlist.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Rematch the valid watchlists and keep the hits of invalid ones as they are.",
+)
 @pass_context
-def rematch(obj: Context, watchlist: str | None) -> None:
-    """Re-run the current watchlists over every stored article (after an edit)."""
-    if watchlist and obj.config().watchlist(watchlist) is None:
-        fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
+def rematch(obj: Context, watchlist: str | None, skip_invalid: bool) -> None:
+    """Re-run the current watchlists over every stored article (after an edit).
+
+    Refuses (exit 1) while a watchlist file it would rematch is invalid: its hits would
+    be lost. ``--skip-invalid`` rematches the others and keeps those hits.
+    """
+    config = obj.config()
+    broken = [n for n in config.left_out if watchlist in (None, n)]
+    if broken:
+        report_problems(config)
+        if watchlist or not skip_invalid:
+            hint = "" if watchlist else "; --skip-invalid rematches the others"
+            fail(f"rematch refused: watchlist {broken[0]!r} is invalid (fix it first{hint})")
+        for name in broken:
+            click.echo(f"monitor: watchlist {name!r} left out: its hits are kept", err=True)
+    elif watchlist and config.watchlist(watchlist) is None:
+        fail(f"no watchlist named {watchlist!r} in {config.directory / 'watchlists'}")
     with obj.store() as store:
-        report = run_rematch(store, obj.matcher(), datetime.now(UTC), watchlist=watchlist)
+        report = run_rematch(
+            store, obj.matcher(), datetime.now(UTC), watchlist=watchlist, keep=broken
+        )
     click.echo(
-        f"{report.articles} articles: {report.added} hits added, {report.removed} removed "
-        "(hits already sent in a digest are kept)"
+        f"{report.articles} articles: {report.added} hits added, {report.removed} removed, "
+        f"{report.updated} updated (hits already sent in a digest are kept)"
     )

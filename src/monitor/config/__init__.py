@@ -50,6 +50,8 @@ class Config:
     shared_exclusions: tuple[Exclusion, ...] = ()
     #: Things wrong with individual feeds or watchlists, which were left out.
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    #: The watchlists left out because their file is invalid, by name.
+    left_out: tuple[str, ...] = ()
 
     def warnings(self) -> list[str]:
         """Things allowed but unwise: feeds on other machines polled more often than every
@@ -105,6 +107,7 @@ def load_config(
         watchlists=lists.watchlists,
         shared_exclusions=lists.shared_exclusions,
         problems=(*problems, *lists.problems),
+        left_out=lists.left_out,
     )
 
 

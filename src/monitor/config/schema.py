@@ -248,12 +248,19 @@ Case = Literal["sensitive", "insensitive"]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+#: Phrases where a word does not mean the term: a list, or lists by language code.
+Senses = list[Pattern] | dict[LanguageCode, list[Pattern]]
+
+
 class TermModel(_Model):
     term: Pattern
     aliases: list[Pattern] = []
     weight: Weight | None = None
     case: Case | None = None
     fields: list[FieldName] | None = None
+    not_: Senses = Field(default=[], alias="not")
+    languages: list[LanguageCode] | None = None
 
 
 class GroupModel(_Model):
@@ -261,6 +268,7 @@ class GroupModel(_Model):
     weight: Weight = 1.0
     case: Case = "insensitive"
     fields: list[FieldName] = ["title", "body"]
+    languages: list[LanguageCode] = []
 
 
 def _group_list(value: Any) -> Any:
@@ -276,6 +284,7 @@ class RuleModel(_Model):
     any: list[Annotated[RuleModel, _wrap("group")]] | None = None
     none: list[Annotated[RuleModel, _wrap("group")]] | None = None
     within: str | int | None = None
+    where: Literal["anywhere", "title", "lead"] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> RuleModel:
@@ -284,8 +293,8 @@ class RuleModel(_Model):
             raise ValueError("a rule is one of: a group name, all: [...], any: [...], none: [...]")
         if self.within is not None and kinds != ["all"]:
             raise ValueError("within: goes with all: [...]")
-        if self.min_score and kinds != ["group"]:
-            raise ValueError("min_score: goes with group:")
+        if (self.min_score or self.where) and kinds != ["group"]:
+            raise ValueError("min_score: and where: go with group:")
         return self
 
 
@@ -299,6 +308,7 @@ class ExclusionModel(_Model):
 class ExampleModel(_Model):
     title: str
     text: str = ""
+    language: LanguageCode | None = None
 
 
 Example = Annotated[ExampleModel, _wrap("title")]
@@ -315,6 +325,13 @@ class ScoringModel(_Model):
     max_repeats: Count = 3
 
 
+class SalienceModel(_Model):
+    lead_words: Annotated[int, Field(ge=1, le=10_000)] = 50
+    short_text: Annotated[int, Field(ge=0, le=100_000)] = 120
+    repeat: Annotated[int, Field(ge=1, le=100)] = 2
+    words_per_repeat: Annotated[int, Field(ge=1, le=1_000_000)] = 1500
+
+
 Groups = dict[str, Annotated[GroupModel, BeforeValidator(_group_list)]]
 Exclusions = list[Annotated[ExclusionModel, _wrap("phrase")]]
 
@@ -327,6 +344,7 @@ class WatchlistModel(_Model):
     tags: list[str] = []
     min_score: Annotated[float, Field(ge=0)] = 1.0
     scoring: ScoringModel = ScoringModel()
+    salience: SalienceModel = SalienceModel()
     groups: Groups = {}
     match: Annotated[RuleModel, _wrap("group")]
     exclude: Exclusions = []

@@ -25,7 +25,9 @@ from monitor.matching.model import (
     NoneOf,
     Proximity,
     Rule,
+    Salience,
     Scoring,
+    Sense,
     Term,
     Watchlist,
 )
@@ -37,11 +39,13 @@ class Watchlists:
     #: Exclusions from _common.yaml, applied to every watchlist.
     shared_exclusions: tuple[Exclusion, ...]
     problems: tuple[Problem, ...]
+    #: The watchlists whose file is invalid, by name: left out, never silently.
+    left_out: tuple[str, ...] = ()
 
 
 class _Bad(Exception):
-    def __init__(self, loc: Loc, message: str) -> None:
-        self.loc, self.message = loc, message
+    def __init__(self, errors: list[tuple[Loc, str]]) -> None:
+        self.errors = errors
 
 
 def load_watchlists(directory: Path) -> Watchlists:
@@ -49,7 +53,7 @@ def load_watchlists(directory: Path) -> Watchlists:
     problems: list[Problem] = []
     common = _load_common(directory, problems)
     shared_groups = common.groups if common else {}
-    watchlists = []
+    watchlists, left_out = [], []
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         if path.name.startswith("_"):
             continue
@@ -57,8 +61,9 @@ def load_watchlists(directory: Path) -> Watchlists:
             watchlists.append(_load_one(path, shared_groups))
         except ConfigError as e:
             problems += e.problems
+            left_out.append(path.stem)
     exclusions = tuple(_exclusion(e) for e in common.exclude) if common else ()
-    return Watchlists(tuple(watchlists), exclusions, tuple(problems))
+    return Watchlists(tuple(watchlists), exclusions, tuple(problems), tuple(left_out))
 
 
 def _exclusion(model: schema.ExclusionModel) -> Exclusion:
@@ -92,7 +97,10 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
     try:
         model = schema.validate(schema.WatchlistModel, data)
         groups = {**shared, **model.groups}
-        rule = _rule(model.match, ("match",), groups)
+        errors: list[tuple[Loc, str]] = []
+        rule = _rule(model.match, ("match",), groups, errors)
+        if errors:
+            raise _Bad(errors)
         used = _groups_used(rule)
         return Watchlist(
             name=path.stem,
@@ -104,13 +112,14 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
             exclusions=tuple(_exclusion(e) for e in model.exclude),
             min_score=model.min_score,
             scoring=Scoring(**model.scoring.model_dump()),
+            salience=Salience(**model.salience.model_dump()),
             examples=_examples(model.examples, display, locator),
             file=display,
         )
     except schema.Invalid as e:
         raise ConfigError(_problems(display, locator, e.errors)) from e
     except _Bad as e:
-        raise ConfigError(_problems(display, locator, [(e.loc, e.message)])) from e
+        raise ConfigError(_problems(display, locator, e.errors)) from e
 
 
 def _group(name: str, model: schema.GroupModel) -> Group:
@@ -123,28 +132,40 @@ def _group(name: str, model: schema.GroupModel) -> Group:
                 weight=t.weight if t.weight is not None else model.weight,
                 case_sensitive=(t.case or model.case) == "sensitive",
                 fields=tuple(t.fields or model.fields),
+                senses=_senses(t.not_),
+                languages=tuple(t.languages if t.languages is not None else model.languages),
             )
             for t in model.terms
         ),
     )
 
 
-def _rule(node: schema.RuleModel, loc: Loc, groups: dict[str, Any]) -> Rule:
+def _senses(model: schema.Senses) -> tuple[Sense, ...]:
+    if isinstance(model, list):
+        return tuple(Sense(phrase=p) for p in model)
+    return tuple(Sense(phrase=p, languages=(lang,)) for lang, ps in model.items() for p in ps)
+
+
+def _rule(
+    node: schema.RuleModel, loc: Loc, groups: dict[str, Any], errors: list[tuple[Loc, str]]
+) -> Rule:
+    """The rule of ``node``; each mistake found is added to ``errors``, so that one
+    check reports every one of them."""
     if node.group is not None:
         if node.group not in groups:
             known = ", ".join(sorted(groups)) or "none"
-            raise _Bad(loc, f"unknown group {node.group!r} (groups: {known})")
-        return GroupRef(group=node.group, min_score=node.min_score)
+            errors.append((loc, f"unknown group {node.group!r} (groups: {known})"))
+        return GroupRef(group=node.group, min_score=node.min_score, where=node.where or "anywhere")
     kind, items = next((k, v) for k in ("all", "any", "none") if (v := getattr(node, k)))
-    rules = tuple(_rule(item, (*loc, kind, i), groups) for i, item in enumerate(items))
+    rules = tuple(_rule(item, (*loc, kind, i), groups, errors) for i, item in enumerate(items))
     if kind == "any":
         return AnyOf(items=rules)
     if kind == "none":
         return NoneOf(items=rules)
-    within = _within(node.within, (*loc, "within")) if node.within is not None else None
+    within = _within(node.within, (*loc, "within"), errors) if node.within is not None else None
     if within and not all(_proximity_item(r) for r in rules):
-        raise _Bad(
-            (*loc, "within"), "within: needs each item of all: to be a group or any: of groups"
+        errors.append(
+            ((*loc, "within"), "within: needs each item of all: to be a group or any: of groups")
         )
     return AllOf(items=rules, within=within)
 
@@ -155,15 +176,17 @@ def _proximity_item(rule: Rule) -> bool:
     return isinstance(rule, AnyOf) and all(isinstance(r, GroupRef) for r in rule.items)
 
 
-def _within(value: str | int, loc: Loc) -> Proximity:
+def _within(value: str | int, loc: Loc, errors: list[tuple[Loc, str]]) -> Proximity | None:
     if isinstance(value, int) or value.split()[0].isdigit():
         size = int(value) if isinstance(value, int) else int(value.split()[0])
         if size < 1:
-            raise _Bad(loc, "within: needs at least 1 word")
+            errors.append((loc, "within: needs at least 1 word"))
+            return None
         return Proximity(unit="words", size=size)
     if value in ("sentence", "paragraph"):
         return Proximity(unit=value)  # type: ignore[arg-type]
-    raise _Bad(loc, f"within: {value!r} is not a number of words, sentence or paragraph")
+    errors.append((loc, f"within: {value!r} is not a number of words, sentence or paragraph"))
+    return None
 
 
 def _groups_used(rule: Rule) -> set[str]:
@@ -179,9 +202,9 @@ def _examples(
     for expect, key, items in ((True, "match", model.match), (False, "no_match", model.no_match)):
         for index, item in enumerate(items):
             line = locator.line(("examples", key, index))
-            found.append(
-                Example(title=item.title, text=item.text, expect=expect, file=display, line=line)
-            )
+            example = Example(title=item.title, text=item.text, language=item.language,
+                              expect=expect, file=display, line=line)  # fmt: skip
+            found.append(example)
     return tuple(found)
 
 

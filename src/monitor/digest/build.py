@@ -34,7 +34,7 @@ SILENT_GAPS = 4
 SILENT_AT_LEAST = timedelta(hours=48)
 SILENT_SAMPLE = 5
 #: Terms shown on an item's "why" line.
-WHY_TERMS = 6
+WHY_TERMS = 4
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,7 +200,7 @@ def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) 
     best = article[0]
     when = (best.published or best.fetched_at).astimezone(zone)
     # The best hit's terms first; the others add what it lacks, up to WHY_TERMS.
-    terms = [t for h in article for t in h.hit.term_names]
+    terms = [t for h in article for t in h.hit.why(WHY_TERMS)]
     return Item(
         title=best.title,
         url=best.url,

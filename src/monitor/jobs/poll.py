@@ -146,7 +146,8 @@ class Poller:
         update = decide.retried_page(retry, page, error, now=self.clock())
         if update.text is None or self.matcher is None:
             return update
-        return replace(update, hits=self.matcher.match(retry.title, update.text))
+        hits = self.matcher.match(retry.title, update.text, retry.language)
+        return replace(update, hits=hits)
 
     async def poll_feed(self, feed: Feed, state: FeedState) -> FeedOutcome:
         """Fetch, parse, extract and store one feed; never raises for a feed's own fault."""
@@ -204,7 +205,7 @@ class Poller:
         return [
             (article.key, hit)
             for article in articles
-            for hit in self.matcher.match(article.title, article.text)
+            for hit in self.matcher.match(article.title, article.text, article.language)
         ]
 
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:

@@ -7,7 +7,7 @@ watchlists that no longer exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,8 @@ class RematchReport:
     articles: int
     removed: int
     added: int
+    #: Hits still found, with another score, terms or snippet.
+    updated: int = 0
 
 
 def rematch(
@@ -28,19 +30,26 @@ def rematch(
     now: datetime,
     *,
     watchlist: str | None = None,
+    keep: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
 ) -> RematchReport:
-    """Recompute hits over every stored article, one transaction per batch."""
+    """Recompute hits over every stored article, one transaction per batch.
+
+    ``keep`` names watchlists left out of ``matcher`` (their file is invalid) whose hits
+    must stay as they are.
+    """
     chosen = [w for w in matcher.watchlists if watchlist in (None, w.name)]
     scoped = Matcher(chosen, matcher.shared_exclusions)
     names = [w.name for w in chosen]
-    articles = removed = added = 0
+    articles = removed = added = updated = 0
     for batch in store.articles():
-        found = [(a.article_id, scoped.match(a.title, a.text)) for a in batch]
-        gone, new = store.replace_hits(found, names, now)
-        articles, removed, added = articles + len(batch), removed + gone, added + new
+        found = [(a.article_id, scoped.match(a.title, a.text, a.language)) for a in batch]
+        changes = store.replace_hits(found, names, now)
+        articles += len(batch)
+        removed, added = removed + changes.removed, added + changes.added
+        updated += changes.updated
         if progress:
             progress(len(batch))
     if watchlist is None:
-        removed += store.remove_hits_of_unknown_watchlists(names)
-    return RematchReport(articles, removed, added)
+        removed += store.remove_hits_of_unknown_watchlists([*names, *keep])
+    return RematchReport(articles, removed, added, updated)

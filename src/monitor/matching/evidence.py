@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from monitor.matching.model import Proximity, Scoring, Term
+from monitor.matching.model import Proximity, Salience, Scoring, Term
 from monitor.text.fold import FoldedText
 from monitor.types import Field, Snippet, TermHit
 
@@ -109,6 +109,9 @@ class Evidence:
     counts: dict[CountKey, TermCount] = field(default_factory=dict)
     #: Slots mentioned in the title.
     in_title: set[int] = field(default_factory=set)
+    #: The body's boilerplate lines (original offsets): the lead skips them.
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    _leads: dict[tuple[int, int], int] = field(default_factory=dict)
     _places: dict[str, dict[int, frozenset[int]]] = field(default_factory=dict)
     _body_by: dict[str, dict[int, list[Mention]]] = field(default_factory=dict)
     #: Term hits by scoring, then (slot, field): watchlists that score alike share them.
@@ -117,7 +120,11 @@ class Evidence:
 
     @classmethod
     def of(
-        cls, slots: list[Slot], fields: Mapping[str, FoldedText], mentions: list[Mention]
+        cls,
+        slots: list[Slot],
+        fields: Mapping[str, FoldedText],
+        mentions: list[Mention],
+        boilerplate: list[tuple[int, int]] | None = None,
     ) -> Evidence:
         """``mentions`` in text order, void ones included."""
         valid: list[Mention] = []
@@ -136,7 +143,17 @@ class Evidence:
             tally.setdefault(key, []).append(m)
         counts = {key: TermCount(len(found), found[0]) for key, found in tally.items()}
         in_title = {slot for slot, field_name in counts if field_name == "title"}
-        return cls(slots, fields, valid, counts, in_title)
+        return cls(slots, fields, valid, counts, in_title, boilerplate or [])
+
+    def lead_end(self, salience: Salience) -> int:
+        """Where the body's lead ends (an original offset): its first
+        ``salience.lead_words`` words past any boilerplate lines at its top; a text of at
+        most ``salience.short_text`` words is all lead."""
+        key = (salience.lead_words, salience.short_text)
+        found = self._leads.get(key)
+        if found is None:
+            found = self._leads[key] = _lead_end(self.fields["body"], self.boilerplate, salience)
+        return found
 
     def places(self, window: Proximity) -> dict[int, frozenset[int]]:
         """Body sentence (or paragraph, or word) → the slots mentioned there, in order."""
@@ -158,3 +175,16 @@ class Evidence:
                     grouped[m.place(window)].append(m)
             found = self._body_by[window.unit] = dict(grouped)
         return found
+
+
+def _lead_end(body: FoldedText, boilerplate: list[tuple[int, int]], salience: Salience) -> int:
+    starts = body.word_starts  # original offsets of each word
+    if len(starts) <= salience.short_text:
+        return len(body.original)
+    first = 0
+    for start, end in boilerplate:  # boilerplate lines at the very top do not count
+        if first < len(starts) and start <= starts[first] < end:
+            while first < len(starts) and starts[first] < end:
+                first += 1
+    last = first + salience.lead_words
+    return starts[last] if last < len(starts) else len(body.original)

@@ -25,7 +25,9 @@ def run_examples(matcher: Matcher) -> list[ExampleResult]:
     for watchlist in matcher.watchlists:
         only = Matcher([watchlist], matcher.shared_exclusions)
         for example in watchlist.examples:
-            evaluation = only.evaluate(example.title, example.text, explain=True)[0]
+            evaluation = only.evaluate(example.title, example.text, example.language, explain=True)[
+                0
+            ]
             matched = evaluation.hit is not None
             passed = matched == example.expect
             reason = "" if passed else _reason(evaluation, example)

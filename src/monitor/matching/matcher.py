@@ -27,54 +27,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
 
 from monitor.matching.evidence import Evidence, Mention, Slot
+from monitor.matching.mentions import (
+    SHARED,
+    ExclusionOwner,
+    Found,
+    Owner,
+    SenseOwner,
+    TermOwner,
+    apply_voids,
+    scan,
+)
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.matching.verdict import Evaluation, hit_of, judge, required_groups
 from monitor.text.fold import FoldedText, fold_term, spacings
-from monitor.types import Field, Hit
+from monitor.types import Hit
 
 __all__ = ["Evaluation", "Matcher", "Mention"]
 
-#: Owner of an exclusion that applies to every watchlist.
-SHARED = -1
-
-
-@dataclass(frozen=True, slots=True)
-class _TermOwner:
-    slot: int  # index into Matcher._slots, shared by every watchlist that uses the term
-    alias: str
-    #: For a case-sensitive alias, its folded form with case kept, which the text must
-    #: show at the match (the automaton itself works on lower-cased text).
-    cased: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _ExclusionOwner:
-    watchlist: int
-    exclusion: Exclusion
-    cased: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Void:
-    """Where an exclusion matched (positions in the folded text, like Mention's)."""
-
-    field: Field
-    start: int
-    end: int
-    exclusion: Exclusion
-
-
-_Owner = _TermOwner | _ExclusionOwner
-#: What the automaton returns for a key: the key, its owners, and the names of the groups
-#: its terms belong to (for the cheap "can this watchlist match at all" test).
-_Payload = tuple[str, tuple[_Owner, ...], frozenset[str]]
-_Keys = dict[str, list[_Owner]]
+_Keys = dict[str, list[Owner]]
 
 
 class Matcher:
@@ -106,9 +81,13 @@ class Matcher:
                 if slot not in self._slot_ids:
                     self._slot_ids[slot] = len(self._slots)
                     self._slots.append(slot)
+                    slot_id = self._slot_ids[slot]
                     for alias in term.aliases:
                         for key, cased in _keys(alias, term.case_sensitive):
-                            keys[key].append(_TermOwner(self._slot_ids[slot], alias, cased))
+                            keys[key].append(TermOwner(slot_id, alias, cased))
+                    for sense in term.senses:
+                        for key, cased in _keys(sense.phrase, False):
+                            keys[key].append(SenseOwner(slot_id, sense, cased))
                 members.add(self._slot_ids[slot])
         for exclusion in watchlist.exclusions:
             _add_exclusion(keys, index, exclusion)
@@ -120,30 +99,44 @@ class Matcher:
         automaton = ahocorasick.Automaton()
         for key, owners in keys.items():
             groups = frozenset(
-                self._slots[o.slot].group for o in owners if isinstance(o, _TermOwner)
+                self._slots[o.slot].group for o in owners if isinstance(o, TermOwner)
             )
             automaton.add_word(key, (key, tuple(owners), groups))
         automaton.make_automaton()
         return automaton
 
-    def match(self, title: str, text: str) -> tuple[Hit, ...]:
-        """The hits of every watchlist on this text, in watchlist order."""
+    def match(self, title: str, text: str, language: str | None = None) -> tuple[Hit, ...]:
+        """The hits of every watchlist on this text, in watchlist order.
+
+        ``language`` (an ISO 639-1 code, when known) decides the terms and senses that
+        belong to one language.
+        """
         found = (
             hit_of(self.watchlists[index], self._members[index], evidence)
-            for index, evidence, _own in self._judgeable(title, text, only_possible=True)
+            for index, evidence, _own in self._judgeable(title, text, language, only_possible=True)
         )
         return tuple(hit for hit in found if hit is not None)
 
-    def evaluate(self, title: str, text: str, *, explain: bool = False) -> list[Evaluation]:
+    def evaluate(
+        self, title: str, text: str, language: str | None = None, *, explain: bool = False
+    ) -> list[Evaluation]:
         """Judge the text against every watchlist; ``explain`` writes down every rule
         node's result and keeps each watchlist's mentions, void ones too."""
         return [
             judge(self.watchlists[index], self._members[index], evidence, own, explain=explain)
-            for index, evidence, own in self._judgeable(title, text, keep_mentions=explain)
+            for index, evidence, own in self._judgeable(
+                title, text, language, keep_mentions=explain
+            )
         ]
 
     def _judgeable(
-        self, title: str, text: str, *, only_possible: bool = False, keep_mentions: bool = False
+        self,
+        title: str,
+        text: str,
+        language: str | None,
+        *,
+        only_possible: bool = False,
+        keep_mentions: bool = False,
     ) -> Iterator[tuple[int, Evidence, tuple[Mention, ...]]]:
         """Each watchlist to judge, with the evidence it judges (and its own mentions).
 
@@ -151,33 +144,32 @@ class Matcher:
         """
         fields: dict[str, FoldedText] = {"title": FoldedText(title), "body": FoldedText(text)}
         automaton = self._automaton
-        found: dict[str, list[tuple[int, _Payload]]] = {
+        found: Found = {
             name: list(automaton.iter(folded.lower)) if automaton is not None else []
             for name, folded in fields.items()
         }
         chosen = self._possible(found) if only_possible else range(len(self.watchlists))
         if not chosen:
             return
-        mentions, voids = _mentions(found, fields)
-        # Text order once, so every watchlist's share of the mentions is in order too.
-        mentions.sort(key=_text_order)
-        mentions = _apply_voids(mentions, voids[SHARED], self._slots)
-        shared = Evidence.of(self._slots, fields, mentions)
+        scanned = scan(found, fields, self._slots, language)
+        mentions = scanned.mentions
+        shared = Evidence.of(self._slots, fields, mentions, scanned.boilerplate)
         for index in chosen:
             members = self._members[index]
+            voids = scanned.voids.get(index)
             # The watchlist's own mentions are needed only to explain, or when its own
             # exclusions matched (then it gets evidence of its own).
-            if not (keep_mentions or voids[index]):
+            if not (keep_mentions or voids):
                 yield index, shared, ()
                 continue
             own = [m for m in mentions if m.slot in members]
-            if not voids[index]:
+            if not voids:
                 yield index, shared, tuple(own)
                 continue
-            own = _apply_voids(own, voids[index], self._slots)
-            yield index, Evidence.of(self._slots, fields, own), tuple(own)
+            own = apply_voids(own, voids, self._slots)
+            yield index, Evidence.of(self._slots, fields, own, scanned.boilerplate), tuple(own)
 
-    def _possible(self, found: dict[str, list[tuple[int, _Payload]]]) -> list[int]:
+    def _possible(self, found: Found) -> list[int]:
         present: set[str] = set()
         for matches in found.values():
             for _last, payload in matches:
@@ -193,7 +185,7 @@ class Matcher:
 
 def _add_exclusion(keys: _Keys, owner: int, exclusion: Exclusion) -> None:
     for key, cased in _keys(exclusion.phrase, exclusion.case_sensitive):
-        keys[key].append(_ExclusionOwner(owner, exclusion, cased))
+        keys[key].append(ExclusionOwner(owner, exclusion, cased))
 
 
 def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None]]:
@@ -205,66 +197,3 @@ def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None]]:
     lowers = spacings(fold_term(stem))
     caseds = spacings(fold_term(stem, case_sensitive=True)) if case_sensitive else None
     return [(f" {lower}{end}", caseds[i] if caseds else None) for i, lower in enumerate(lowers)]
-
-
-def _mentions(
-    found: dict[str, list[tuple[int, _Payload]]], fields: dict[str, FoldedText]
-) -> tuple[list[Mention], dict[int, list[_Void]]]:
-    mentions: list[Mention] = []
-    voids: dict[int, list[_Void]] = defaultdict(list)
-    for name, matches in found.items():
-        _field_mentions(name, fields[name], matches, mentions, voids)  # type: ignore[arg-type]
-    return mentions, voids
-
-
-def _field_mentions(
-    name: Field,
-    folded: FoldedText,
-    matches: list[tuple[int, _Payload]],
-    mentions: list[Mention],
-    voids: dict[int, list[_Void]],
-) -> None:
-    for last, (key, owners, _groups) in matches:
-        start = last - len(key) + 2  # skip the key's leading space
-        end = folded.word_end(last) if key[-1] != " " else last
-        for owner in owners:
-            if owner.cased is not None and not folded.cased.startswith(owner.cased, start):
-                continue
-            if isinstance(owner, _ExclusionOwner):
-                voids[owner.watchlist].append(_Void(name, start, end, owner.exclusion))
-            else:
-                mentions.append(Mention(owner.slot, owner.alias, name, start, end, folded))
-
-
-def _apply_voids(mentions: list[Mention], voids: list[_Void], slots: list[Slot]) -> list[Mention]:
-    """Void mentions inside an exclusion; a document-scope exclusion also voids the same
-    words wherever else they occur in the text."""
-    if not voids:
-        return mentions
-    judged = [_void(m, slots[m.slot].group, voids) for m in mentions]
-    scoped = {v.exclusion.phrase for v in voids if v.exclusion.document}
-    words = {_words(m): m.voided_by for m in judged if m.voided_by in scoped}
-    if not words:
-        return judged
-    return [
-        m.voided(words[_words(m)]) if m.voided_by is None and _words(m) in words else m
-        for m in judged
-    ]
-
-
-def _text_order(m: Mention) -> tuple[str, int, int]:
-    return (m.field, m.start, -m.end)
-
-
-def _words(mention: Mention) -> tuple[str, int]:
-    """What a document-scope exclusion voids elsewhere: the same alias of the same term."""
-    return mention.alias.casefold(), mention.slot
-
-
-def _void(mention: Mention, group: str, voids: list[_Void]) -> Mention:
-    for v in voids:
-        inside = v.start <= mention.start and mention.end <= v.end
-        groups = v.exclusion.groups
-        if inside and v.field == mention.field and (not groups or group in groups):
-            return mention.voided(v.exclusion.phrase)
-    return mention

@@ -14,6 +14,19 @@ from typing import Literal
 from monitor.types import Field
 
 Unit = Literal["words", "sentence", "paragraph"]
+#: Where a group must be mentioned: anywhere, in the title, or in the title or the lead.
+Where = Literal["anywhere", "title", "lead"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sense:
+    """A phrase in which a term's word does not mean the term: "sin embargo" ("however")
+    is not the embargo. Mentions of the term inside it are void."""
+
+    phrase: str
+    #: Languages whose texts the phrase is looked for in (empty: every language); it is
+    #: also looked for when a text's language is unknown.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,6 +42,12 @@ class Term:
     case_sensitive: bool = False
     #: Where the term counts: the title, the body or both.
     fields: tuple[Field, ...] = ("title", "body")
+    #: The phrases in which the word does not mean this term.
+    senses: tuple[Sense, ...] = ()
+    #: Languages the term counts in (empty: all). "EU" is the United States in Mexican
+    #: Spanish and the European Union in English; a text of unknown language is not one
+    #: of them.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +62,7 @@ class GroupRef:
 
     group: str
     min_score: float = 0.0
+    where: Where = "anywhere"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,10 +113,35 @@ class Example:
 
     title: str
     text: str = ""
+    #: The example's language, for terms and senses of one language (None: unknown).
+    language: str | None = None
     expect: bool = True
     #: Where the example is written, for test-runner style reports.
     file: str = ""
     line: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Salience:
+    """When a relation found in the text counts (see docs/watchlists.md, *Salience*).
+
+    A ``within`` window counts when it lies in the lead, or when the text shows it in at
+    least ``repeat`` windows; a single window past the lead of a long text is a passing
+    mention. A group mentioned in the title is near everything, as before.
+    """
+
+    #: The lead: the first this many words of the text (boilerplate lines skipped).
+    lead_words: int = 50
+    #: A text of at most this many words is all lead.
+    short_text: int = 120
+    #: Windows past the lead needed for the relation to count...
+    repeat: int = 2
+    #: ...and one more for every this many words of text: four mentions in a
+    #: 6,000-word briefing are passing ones.
+    words_per_repeat: int = 1500
+
+    def windows_needed(self, words: int) -> int:
+        return max(self.repeat, -(-words // self.words_per_repeat))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,5 +168,6 @@ class Watchlist:
     exclusions: tuple[Exclusion, ...] = ()
     min_score: float = 1.0
     scoring: Scoring = Scoring()
+    salience: Salience = Salience()
     examples: tuple[Example, ...] = ()
     file: str = ""

@@ -11,8 +11,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from monitor.matching import proximity
 from monitor.matching.evidence import CountKey, Evidence, Mention, Slot, TermCount
-from monitor.matching.model import AllOf, AnyOf, GroupRef, NoneOf, Proximity, Rule, Term, Watchlist
+from monitor.matching.model import (
+    AllOf,
+    AnyOf,
+    GroupRef,
+    NoneOf,
+    Proximity,
+    Rule,
+    Salience,
+    Term,
+    Watchlist,
+)
 from monitor.matching.snippets import snippet_of
 from monitor.types import Field, Hit, Snippet, TermHit
 
@@ -31,6 +42,10 @@ class Evaluation:
     #: The rule, one line per node with ✓ or ✗ (only when asked for, see Matcher.evaluate).
     trace: tuple[str, ...]
     hit: Hit | None
+    #: The terms found, each once per field, hit or not (only when explaining).
+    terms: tuple[TermHit, ...] = ()
+    #: Where the body's lead ends (an offset), to say where a term sits.
+    lead_end: int = 0
 
 
 def judge(
@@ -47,7 +62,14 @@ def judge(
     """
     trace: list[str] | None = [] if explain else None
     score, holds, hit = _decide(watchlist, members, evidence, trace)
-    return Evaluation(watchlist, mentions, score, holds, tuple(trace or ()), hit)
+    if not explain:
+        return Evaluation(watchlist, mentions, score, holds, (), hit)
+    counts = {key: value for key, value in evidence.counts.items() if key[0] in members}
+    return Evaluation(
+        watchlist, mentions, score, holds, tuple(trace or ()), hit,
+        terms=_term_hits(watchlist, evidence, counts),
+        lead_end=evidence.lead_end(watchlist.salience),
+    )  # fmt: skip
 
 
 def hit_of(watchlist: Watchlist, members: frozenset[int], evidence: Evidence) -> Hit | None:
@@ -64,7 +86,8 @@ def _decide(
     group_scores, score = _scores(watchlist, evidence.slots, counts)
     if trace is None and score < watchlist.min_score:
         return score, False, None
-    holds = _Rules(evidence, members, group_scores).holds(watchlist.rule, trace, 0)
+    rules = _Rules(evidence, members, group_scores, watchlist.salience)
+    holds = rules.holds(watchlist.rule, trace, 0)
     if not (holds and score >= watchlist.min_score and counts):
         return score, holds, None
     hit = Hit(
@@ -153,24 +176,24 @@ def _snippet(evidence: Evidence, members: frozenset[int]) -> Snippet:
 
 class _Rules:
     def __init__(
-        self, evidence: Evidence, members: frozenset[int], group_scores: dict[str, float]
+        self,
+        evidence: Evidence,
+        members: frozenset[int],
+        group_scores: dict[str, float],
+        salience: Salience,
     ) -> None:
         self.evidence = evidence
         self.members = members
         self.group_scores = group_scores
+        self.salience = salience
         slots = evidence.slots
         self.in_title = {slots[s].group for s in evidence.in_title if s in members}
-        self._units: dict[str, list[set[str]]] = {}
+        self._in_lead: set[str] | None = None
 
     def holds(self, rule: Rule, trace: list[str] | None, depth: int) -> bool:
         """Evaluate ``rule``; with a ``trace``, also write down why, one line per node."""
         if isinstance(rule, GroupRef):
-            score = self.group_scores.get(rule.group, 0.0)
-            ok = score >= rule.min_score if rule.min_score else score > 0
-            if trace is not None:
-                need = f" (needs {rule.min_score:g})" if rule.min_score else ""
-                trace.append(f"{_pad(depth, ok)} group {rule.group}: score {score:g}{need}")
-            return ok
+            return self._group(rule, trace, depth)
         if trace is None:
             ok = self._decide(rule)
         else:
@@ -179,11 +202,33 @@ class _Rules:
             ok = _combine(rule, [self.holds(item, trace, depth + 1) for item in rule.items])
         near = ""
         if isinstance(rule, AllOf) and rule.within and ok:
-            ok = self._near([_group_names(i) for i in rule.items], rule.within)
-            near = f" within {_window(rule.within)}" + ("" if ok else " (not near each other)")
+            found = proximity.near(
+                self.evidence, self.members, self.in_title,
+                [_group_names(i) for i in rule.items], rule.within, self.salience,
+            )  # fmt: skip
+            ok, near = found.holds, f" within {_window(rule.within)} ({found.why})"
         if trace is not None:
             trace[line] = f"{_pad(depth, ok)} {_kind(rule)} of{near}:"
         return ok
+
+    def _group(self, rule: GroupRef, trace: list[str] | None, depth: int) -> bool:
+        score = self.group_scores.get(rule.group, 0.0)
+        ok = score >= rule.min_score if rule.min_score else score > 0
+        if ok and rule.where != "anywhere":
+            ok = rule.group in self.in_title or (
+                rule.where == "lead" and rule.group in self._lead_groups()
+            )
+        if trace is not None:
+            need = f" (needs {rule.min_score:g})" if rule.min_score else ""
+            where = f", in the {'title' if rule.where == 'title' else 'title or lead'}"
+            where = where if rule.where != "anywhere" else ""
+            trace.append(f"{_pad(depth, ok)} group {rule.group}: score {score:g}{need}{where}")
+        return ok
+
+    def _lead_groups(self) -> set[str]:
+        if self._in_lead is None:
+            self._in_lead = proximity.lead_groups(self.evidence, self.members, self.salience)
+        return self._in_lead
 
     def _decide(self, rule: AllOf | AnyOf | NoneOf) -> bool:
         """all/any/none of the items, stopping at the first item that decides."""
@@ -191,33 +236,6 @@ class _Rules:
             return all(self.holds(item, None, 0) for item in rule.items)
         found = any(self.holds(item, None, 0) for item in rule.items)
         return found if isinstance(rule, AnyOf) else not found
-
-    def _near(self, wanted: list[frozenset[str]], window: Proximity) -> bool:
-        """One mention of some group of each set inside one window (title: anywhere)."""
-        sets = [groups for groups in wanted if not groups & self.in_title]
-        if not sets:
-            return True
-        if window.unit != "words":
-            return any(all(s & groups for s in sets) for groups in self._groups_by(window))
-        points = sorted(
-            (m.place(window), index)
-            for m in self.evidence.valid
-            if m.field == "body" and m.slot in self.members
-            for index, groups in enumerate(sets)
-            if self.evidence.slots[m.slot].group in groups
-        )
-        return _covered(points, len(sets), window)
-
-    def _groups_by(self, window: Proximity) -> list[set[str]]:
-        """The groups mentioned in each sentence (or paragraph) of the body."""
-        found = self._units.get(window.unit)
-        if found is None:
-            slots = self.evidence.slots
-            found = self._units[window.unit] = [
-                {slots[s].group for s in slot_ids & self.members}
-                for slot_ids in self.evidence.places(window).values()
-            ]
-        return found
 
 
 def _combine(rule: Rule, results: Iterable[bool]) -> bool:
@@ -234,21 +252,6 @@ def _kind(rule: Rule) -> str:
 
 def _pad(depth: int, ok: bool) -> str:
     return f"{'  ' * depth}{'✓' if ok else '✗'}"
-
-
-def _covered(points: list[tuple[int, int]], wanted: int, window: Proximity) -> bool:
-    """Is there a window holding a point of each of the ``wanted`` sets? (sliding window)"""
-    span = window.size
-    counts: dict[int, int] = defaultdict(int)
-    left = 0
-    for place, which in points:
-        counts[which] += 1
-        while points[left][0] < place - span:
-            counts[points[left][1]] -= 1
-            left += 1
-        if sum(1 for n in counts.values() if n > 0) == wanted:
-            return True
-    return False
 
 
 def _group_names(rule: Rule) -> frozenset[str]:

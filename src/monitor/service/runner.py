@@ -117,6 +117,10 @@ class Service:
                                       stopped_at=None)  # fmt: skip
         for problem in self.config.problems:
             log.error("config: %s (left out)", problem, extra={"fields": _config_event(problem)})
+        for name in self.config.left_out:
+            log.error("watchlist %s left out: its file is invalid; its hits are kept", name,
+                      extra={"fields": {"event": "config", "watchlist": name,
+                                        "status": "left out"}})  # fmt: skip
         self._scheduler = scheduler = self._new_scheduler()
         self._clients = await _Clients.start(self.config)
         scheduler.start()

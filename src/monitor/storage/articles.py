@@ -123,7 +123,7 @@ class ArticleQueries:
         return [
             PageRetry(
                 article_id=r["id"], key=r["key"], feed=r["feed"], url=r["url"], title=r["title"],
-                summary=r["summary"], page_attempts=r["page_attempts"],
+                summary=r["summary"], page_attempts=r["page_attempts"], language=r["language"],
             )
             for r in rows
         ]  # fmt: skip

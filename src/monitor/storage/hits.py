@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,21 @@ INSERT INTO hits (article_id, watchlist, score, terms, snippet, marks, tags, mat
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (article_id, watchlist) DO NOTHING
 """
+
+UPDATE_HIT = """
+UPDATE hits SET score = ?, terms = ?, snippet = ?, marks = ?, tags = ?, matched_at = ?
+WHERE id = ?
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class HitChanges:
+    """What a recomputation did to the stored (unsent) hits."""
+
+    removed: int
+    added: int
+    #: Still a hit, with another score, terms or snippet.
+    updated: int
 
 
 def hit_params(article_id: int, hit: Hit, now: datetime) -> list[Any]:
@@ -70,25 +86,36 @@ class HitQueries:
         found: Sequence[tuple[int, Sequence[Hit]]],
         watchlists: Sequence[str],
         now: datetime,
-    ) -> tuple[int, int]:
+    ) -> HitChanges:
         """Recompute ``watchlists``' hits of these articles; sent hits are kept as they are.
 
-        Returns (hits removed, hits added).
+        A hit found again as it was is left alone (it keeps its matched_at), so a rematch
+        with nothing changed changes nothing.
         """
         names = list(watchlists)
         marks = ",".join("?" * len(names))
-        removed = added = 0
+        removed = added = updated = 0
         with self.write() as db:
             for article_id, hits in found:
-                cursor = db.execute(
-                    f"DELETE FROM hits WHERE article_id = ? AND watchlist IN ({marks})"
-                    " AND digest_id IS NULL",
-                    [article_id, *names],
-                )
-                removed += cursor.rowcount
+                stored = {
+                    row[0]: (row[1], list(row[2:]))
+                    for row in db.execute(
+                        f"SELECT watchlist, id, score, terms, snippet, marks, tags FROM hits"
+                        f" WHERE article_id = ? AND watchlist IN ({marks}) AND digest_id IS NULL",
+                        [article_id, *names],
+                    )
+                }
                 for hit in hits:
-                    added += db.execute(INSERT_HIT, hit_params(article_id, hit, now)).rowcount
-        return removed, added
+                    params = hit_params(article_id, hit, now)
+                    old = stored.pop(hit.watchlist, None)
+                    if old is None:
+                        added += db.execute(INSERT_HIT, params).rowcount
+                    elif old[1] != params[2:7]:
+                        db.execute(UPDATE_HIT, [*params[2:], old[0]])
+                        updated += 1
+                for hit_id, _ in stored.values():
+                    removed += db.execute("DELETE FROM hits WHERE id = ?", [hit_id]).rowcount
+        return HitChanges(removed=removed, added=added, updated=updated)
 
     def remove_hits_of_unknown_watchlists(self: Backend, known: Sequence[str]) -> int:
         """Drop unsent hits of watchlists that no longer exist."""

@@ -31,6 +31,14 @@ _SENTENCE_END = re.compile(
     r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(¿¡]*[A-ZÁÉÍÓÚÑÜ0-9])|\n+"
 )  # fmt: skip
 _PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
+_BLANK_LINE = re.compile(r"\n\s*\n\s*")
+# In hard-wrapped text only a blank line ends a paragraph; a lone line break is a space.
+_WRAPPED_SENTENCE_END = re.compile(
+    r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(¿¡]*[A-ZÁÉÍÓÚÑÜ0-9])|\n\s*\n\s*"
+)  # fmt: skip
+_LINE_BREAKS = re.compile(rb"\n[ \n]*")
+_WRAP = re.compile(r"[^\s.!?:;\"'”’»)…]\n(?=[a-zà-ÿ])")
+_WRAPS_NEEDED = 3
 
 
 def _fold_char(ch: str) -> str:
@@ -153,6 +161,19 @@ def _sentence_starts(text: str, marks: bytes) -> list[int]:
     return sorted(found)
 
 
+def _unwrap_marks(marks: bytes) -> bytes:
+    """Marks with each lone line break turned into a space; blank lines stay breaks."""
+    return _LINE_BREAKS.sub(lambda m: m.group() if m.group().count(b"\n") > 1 else b" ", marks)
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when lines were broken mid-sentence (press releases, mail, plain-text
+    archives): several breaks fall after a word and before a lower-case one, as a
+    wrap does and a paragraph end does not."""
+    wraps = _WRAP.finditer(text)
+    return all(next(wraps, None) is not None for _ in range(_WRAPS_NEEDED))
+
+
 def fold_term(term: str, *, case_sensitive: bool = False) -> str:
     """A term or alias as it appears in folded text ("" if nothing is left)."""
     folded = fold_cased(term) if case_sensitive else _fold_lower(term)
@@ -228,23 +249,37 @@ class FoldedText:
     def _words(self) -> list[int]:
         return [m.start() for m in _WORD.finditer(self.lower)]
 
+    @cached_property
+    def word_starts(self) -> list[int]:
+        """Where each word begins, as offsets in ``original``."""
+        return [position - 1 for position in self._words]
+
     def word_index(self, index: int) -> int:
         """How many words come before folded position ``index``."""
         return bisect.bisect_right(self._words, index) - 1
 
     @cached_property
+    def hard_wrapped(self) -> bool:
+        return is_hard_wrapped(self.original)
+
+    @cached_property
     def sentence_starts(self) -> list[int]:
         """Where each sentence begins: after . ! ? followed by space and a capital (or
-        digit, or opening quote), and after each line break."""
+        digit, or opening quote), and after each line break (each blank line, when the
+        text is hard-wrapped)."""
         try:
             marks = self.original.encode("latin-1", "monitor-fold").translate(_SENTENCE_MARKS)
         except _NotLatin1:
-            return [0] + [m.end() for m in _SENTENCE_END.finditer(self.original)]
+            ends = _WRAPPED_SENTENCE_END if self.hard_wrapped else _SENTENCE_END
+            return [0] + [m.end() for m in ends.finditer(self.original)]
+        if self.hard_wrapped:
+            marks = _unwrap_marks(marks)
         return _sentence_starts(self.original, marks)
 
     @cached_property
     def paragraph_starts(self) -> list[int]:
-        return [0] + [m.end() for m in _PARAGRAPH_END.finditer(self.original)]
+        ends = _BLANK_LINE if self.hard_wrapped else _PARAGRAPH_END
+        return [0] + [m.end() for m in ends.finditer(self.original)]
 
     def sentence_of(self, original_index: int) -> int:
         return bisect.bisect_right(self.sentence_starts, original_index) - 1
