@@ -25,8 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# `make bench PAGES=DIR` runs the poll benchmark on a folder of real pages.
 bench: $(STAMP)
-	$(BIN)/python bench/poll.py
+	$(BIN)/python bench/poll.py $(if $(PAGES),--pages $(PAGES))
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/relevance.py
 

@@ -36,6 +36,13 @@ class Site:
     hosts: int
     latency: float
     seed: int = 1
+    #: Real pages to serve, in turn, instead of built ones (bench/poll.py --pages).
+    pages: tuple[bytes, ...] = ()
+
+    def page(self, feed: int, entry: int) -> bytes:
+        if self.pages:
+            return self.pages[(feed * self.entries + entry) % len(self.pages)]
+        return article_html(feed, entry, self.seed)
 
     def host(self, feed: int) -> str:
         return f"127.0.0.{2 + feed % self.hosts}"
@@ -126,16 +133,19 @@ NOT_MODIFIED = b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\nContent-Length: 0\r\
 def _answers(site: Site, port: int) -> dict[str, bytes]:
     cache = {}
     for feed in range(site.feeds):
-        cache[f"/feed/{feed}.xml"] = _ok(feed_xml(site, feed, port), "application/rss+xml")
+        cache[f"/feed/{feed}.xml"] = _ok(
+            feed_xml(site, feed, port), "application/rss+xml; charset=utf-8"
+        )
         for entry in range(site.entries):
-            page = article_html(feed, entry, site.seed)
-            cache[f"/article/{feed}/{entry}.html"] = _ok(page, "text/html")
+            # Real pages say their own charset; built ones are UTF-8.
+            kind = "text/html" if site.pages else "text/html; charset=utf-8"
+            cache[f"/article/{feed}/{entry}.html"] = _ok(site.page(feed, entry), kind)
     return cache
 
 
 def _ok(body: bytes, kind: str) -> bytes:
     head = (
-        f"HTTP/1.1 200 OK\r\nContent-Type: {kind}; charset=utf-8\r\n"
+        f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\n"
         f'Content-Length: {len(body)}\r\nETag: "v1"\r\n\r\n'
     )
     return head.encode() + body

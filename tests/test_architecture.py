@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "monitor.ingest",
             "monitor.ingest.parse",
+            "monitor.ingest.headmeta",
             "monitor.ingest.due",
             "monitor.ingest.decide",
             "monitor.matching.*",
@@ -41,6 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "adapters",
         (
             "monitor.ingest.fetch",
+            "monitor.ingest.slots",
             "monitor.ingest.extract",
             "monitor.ingest._preload",
             "monitor.ingest.lifeline",

@@ -106,6 +106,21 @@ class ParsedFeed:
     warning: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PageNeeds:
+    """What the page must supply beyond its text, because the feed did not."""
+
+    #: The date (and author) by trafilatura's full metadata pass, which costs more than a
+    #: third of an extraction: only for entries whose feed gives no date.
+    metadata: bool = False
+    #: The language, detected from the text: not when the feed's language is configured.
+    language: bool = True
+
+
+#: The feed gave the date; the language is to be detected.
+DEFAULT_NEEDS = PageNeeds()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtractedPage:
     """What full-text extraction found on an article page."""

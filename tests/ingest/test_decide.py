@@ -27,6 +27,7 @@ from monitor.types import (
     Feed,
     FeedState,
     FetchResult,
+    PageNeeds,
     PageRetry,
     ParsedFeed,
 )
@@ -92,6 +93,20 @@ def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
         "Page title", "Page author", NOW - timedelta(days=1), "es",
     )  # fmt: skip
     assert (gaps.text_source, gaps.fetched_at, gaps.feed) == ("page", NOW, "Wire")
+
+
+def test_the_page_is_asked_only_for_what_the_feed_lacks() -> None:
+    assert decide.page_needs(FEED, entry(published=NOW)) == PageNeeds(metadata=False)
+    assert decide.page_needs(FEED, entry()) == PageNeeds(metadata=True)
+    spanish = Feed(name="x", url=FEED.url, language="es")
+    assert decide.page_needs(spanish, entry(published=NOW)) == PageNeeds(language=False)
+
+
+def test_the_configured_language_wins_over_the_pages() -> None:
+    spanish = Feed(name="x", url=FEED.url, language="es")
+    page = ExtractedPage(text=LONG, language="en")
+    assert decide.article(spanish, PARSED, entry(), page, now=NOW, detect=never).language == "es"
+    assert decide.article(FEED, PARSED, entry(), page, now=NOW, detect=never).language == "en"
 
 
 def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> None:

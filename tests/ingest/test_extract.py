@@ -13,6 +13,7 @@ import pytest
 
 from monitor.errors import ExtractError
 from monitor.ingest.extract import ExtractorPool, detect_language, extract_html
+from monitor.types import PageNeeds
 from tests.support.config import DATA
 from tests.support.workers import misbehave
 
@@ -97,3 +98,27 @@ def test_workers_are_recycled() -> None:
     assert sum(pids.values()) == 6
     assert len(pids) >= 3  # a fresh process at least every two tasks
     assert max(pids.values()) <= 2
+
+
+ARTICLE = (
+    b"<html><head><title>Cuba y Washington</title></head><body><article><h1>Cuba</h1><p>"
+    + b"El gobierno cubano y Washington intercambian mensajes sobre el combustible. " * 12
+    + b"</p></article></body></html>"
+)
+
+
+def test_the_full_metadata_pass_runs_only_when_asked() -> None:
+    url = "https://example.org/2024/03/05/cuba.html"  # a date only the full pass reads
+    assert extract_html(ARTICLE, url) is not None
+    assert extract_html(ARTICLE, url).published is None  # type: ignore[union-attr]
+    full = extract_html(ARTICLE, url, PageNeeds(metadata=True))
+    assert full is not None
+    assert full.published is not None
+    assert full.published.date().isoformat() == "2024-03-05"
+
+
+def test_language_is_not_detected_when_not_needed() -> None:
+    assert extract_html(ARTICLE, "https://example.org/a").language == "es"  # type: ignore[union-attr]
+    quiet = extract_html(ARTICLE, "https://example.org/a", PageNeeds(language=False))
+    assert quiet is not None
+    assert quiet.language is None

@@ -363,3 +363,51 @@ def test_page_retries_stop_after_the_last_try(server: FeedServer, tmp_path: Path
     (oil,) = articles(config)
     assert (oil["page_attempts"], oil["page_retry_at"]) == (4, None)
     assert server.hits["/en/articles/oil.html"] == 4
+
+
+def test_an_unchanged_cycle_starts_no_extraction_worker(server: FeedServer, tmp_path: Path) -> None:
+    config = load(tmp_path, [{"name": "English", "url": serve_site(server, "en", EN)}])
+    cycle(config)
+
+    async def again() -> tuple[RunReport, bool]:
+        store = Store.open(config.database)
+        try:
+            async with Fetcher(config.settings.fetch) as fetcher, ExtractorPool(1, 10) as pool:
+                report = await Poller(config, store, fetcher, pool).run()
+                return report, pool.started
+        finally:
+            store.close()
+
+    report, started = asyncio.run(again())
+    assert report.count("not_modified") == 1
+    assert started is False
+
+
+def test_pages_are_not_stuck_behind_the_feeds_of_their_host(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    feeds = []
+    for i in range(12):  # one host, two requests at a time
+        serve_site(server, f"s{i}", EN[:1])
+        url = server.add(f"/s{i}/feed.xml", rss(f"s{i}", EN[:1], f"/s{i}/articles/"), delay=0.1)
+        feeds.append({"name": f"s{i}", "url": url})
+    config = load(tmp_path, feeds)
+    cycle(config)
+    order = server.order
+    first_page = next(i for i, path in enumerate(order) if "/articles/" in path)
+    last_feed = max(i for i, path in enumerate(order) if path.endswith("feed.xml"))
+    assert first_page < last_feed  # pages flowed while feeds of the same host waited
+    assert len(articles(config)) == 12
+
+
+def test_an_entry_without_a_date_takes_the_pages(server: FeedServer, tmp_path: Path) -> None:
+    body = (
+        rss("en", EN[:1], "/en/articles/").replace("<pubDate>", "<x>").replace("</pubDate>", "</x>")
+    )
+    serve_site(server, "en", EN[:1])
+    url = server.add("/en/nodate.xml", body)
+    config = load(tmp_path, [{"name": "English", "url": url, "language": "en"}])
+    cycle(config)
+    [row] = articles(config)
+    assert row["published"].startswith("2026-02-01T12:00")  # the page's article tag
+    assert row["language"] == "en"

@@ -44,6 +44,8 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
+        #: Every request's path, in the order they arrived.
+        self.order: list[str] = []
         self.request_headers: dict[str, dict[str, str]] = {}
         self.peak_in_flight = 0
         self._in_flight = 0
@@ -100,6 +102,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path
             server.hits[path] += 1
+            server.order.append(path)
             server.request_headers[path] = {k.lower(): v for k, v in self.headers.items()}
             route = server.routes.get(path)
             server._enter()

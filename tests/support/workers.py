@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import time
 
-from monitor.types import ExtractedPage
+from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
 
-def misbehave(html: bytes, url: str) -> ExtractedPage | None:
+def misbehave(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> ExtractedPage | None:
     if html == b"hang":
         time.sleep(60)
     if html == b"crash":

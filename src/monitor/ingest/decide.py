@@ -45,6 +45,7 @@ from monitor.types import (
     FeedUpdate,
     FetchResult,
     Hit,
+    PageNeeds,
     PageRetry,
     PageUpdate,
     ParsedFeed,
@@ -85,6 +86,12 @@ def new_entries(parsed: ParsedFeed, known: Collection[str]) -> list[Entry]:
 def wants_page(feed: Feed, entry: Entry) -> bool:
     """Fetch the article page only for full-text feeds, and only when there is a link."""
     return feed.fulltext and bool(entry.url)
+
+
+def page_needs(feed: Feed, entry: Entry) -> PageNeeds:
+    """What the page must tell that the feed does not: the date by the costly metadata
+    pass only when the entry has none, the language only when the feed's is not set."""
+    return PageNeeds(metadata=entry.published is None, language=feed.language is None)
 
 
 def choose_text(page: ExtractedPage | None, entry: Entry) -> tuple[str, TextSource]:
@@ -133,8 +140,8 @@ def article(
     retry = page_retry(1, now) if page_error is not None and transient(page_error) else None
     title = entry.title or (page.title if page and page.title else "") or entry.url
     language = (
-        (page.language if page else None)
-        or feed.language
+        feed.language
+        or (page.language if page else None)
         or parsed.language
         or detect(f"{title}\n{text}")
     )

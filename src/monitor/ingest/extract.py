@@ -24,8 +24,9 @@ import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from monitor.errors import ExtractError
+from monitor.ingest.headmeta import head_metadata
 from monitor.ingest.lifeline import PARENT_ENV, die_with_parent
-from monitor.types import ExtractedPage
+from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
 log = logging.getLogger(__name__)
 
@@ -34,34 +35,48 @@ _CONFIG = copy.deepcopy(DEFAULT_CONFIG)
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
 # Refuse pathological DOMs instead of spending seconds on them.
 _CONFIG.set("DEFAULT", "MAX_TREE_SIZE", "100000")
-_LANGUAGE_SAMPLE = 2_000
+#: The language is told from the start of the text: 600 characters are a paragraph or
+#: two, enough for the classifier, and its cost grows with the length.
+_LANGUAGE_SAMPLE = 600
 
 
-def extract_html(html: bytes, url: str) -> ExtractedPage | None:
+EVERYTHING = PageNeeds(metadata=True)
+
+
+def extract_html(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> ExtractedPage | None:
     """Main text of an article page, or None when there is none (paywall, JS-only page).
 
-    Comments are excluded: reader comments about "Cuba libre" must not make hits.
+    The options are the ones measured best on real pages (docs/performance.md): comments
+    excluded (reader comments about "Cuba libre" must not make hits), favor_recall (as
+    close to the reference text as any option, and the fastest). The title, author and
+    date come from the page's head tags, and from the full metadata pass only when
+    ``needs.metadata``.
     """
     doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=True,
-        config=_CONFIG,
-    )
+        html, url=url, include_comments=False, favor_recall=True,
+        with_metadata=needs.metadata, config=_CONFIG,
+    )  # fmt: skip
     if not isinstance(doc, Document):
         return None
     text = (doc.text or "").strip()
     if not text:
         return None
+    head = head_metadata(html)
     return ExtractedPage(
         text=text,
-        title=doc.title or None,
-        author=doc.author or None,
-        published=_date(doc.date),
-        language=detect_language(text),
+        title=head.title or doc.title or None,
+        author=head.author or doc.author or None,
+        published=head.published or _day(doc.date),
+        language=detect_language(text) if needs.language else None,
     )
+
+
+def _day(value: str | None) -> datetime | None:
+    """trafilatura's date, YYYY-MM-DD, as midnight UTC."""
+    try:
+        return datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=UTC) if value else None
+    except ValueError:
+        return None
 
 
 _WARM_UP_PAGE = (
@@ -73,7 +88,7 @@ _WARM_UP_PAGE = (
 
 def warm_up() -> None:
     """Load the models and caches a first extraction would (see monitor.ingest._preload)."""
-    extract_html(_WARM_UP_PAGE, "https://example.org/warm-up")
+    extract_html(_WARM_UP_PAGE, "https://example.org/warm-up", EVERYTHING)
 
 
 def detect_language(text: str) -> str | None:
@@ -85,18 +100,15 @@ def detect_language(text: str) -> str | None:
     return str(language)
 
 
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
 def default_workers() -> int:
     """One worker per core this process may run on."""
     return max(1, len(os.sched_getaffinity(0)))
+
+
+def _quiet(task: asyncio.Future[None]) -> None:
+    """A failed start is raised to every extract() that awaits it; never "unretrieved"."""
+    if not task.cancelled():
+        task.exception()
 
 
 class ExtractorPool:
@@ -111,7 +123,7 @@ class ExtractorPool:
         workers: int,
         timeout: float,
         max_tasks_per_child: int = 200,
-        function: Callable[[bytes, str], ExtractedPage | None] = extract_html,
+        function: Callable[[bytes, str, PageNeeds], ExtractedPage | None] = extract_html,
     ) -> None:
         self._function = function
         self._workers = workers or default_workers()
@@ -123,10 +135,16 @@ class ExtractorPool:
         self._context.set_forkserver_preload(["monitor.ingest._preload"])
         self._pool = self._new_pool()
         self._slots: asyncio.Semaphore | None = None
+        self._starting: asyncio.Task[None] | None = None
 
     @property
     def workers(self) -> int:
         return self._workers
+
+    @property
+    def started(self) -> bool:
+        """The workers were asked to start (a page needed them)."""
+        return self._starting is not None
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -138,14 +156,27 @@ class ExtractorPool:
         )
 
     async def __aenter__(self) -> ExtractorPool:
-        # The forkserver is started from this thread: the kernel's parent-death signal
-        # follows the thread that started a process, and this one lives as long as we do.
+        # Nothing starts yet: a cycle with no new page never pays for the workers.
         os.environ[PARENT_ENV] = str(os.getpid())
-        forkserver.ensure_running()
-        # Start the workers now, off the event loop: the first start loads and warms the
-        # extractor (~1.5 s), which would otherwise stall the first cycle's fetching.
-        await asyncio.to_thread(self._start_workers)
         return self
+
+    def warm(self) -> None:
+        """Start the workers now, in the background, if they are not running: a page is
+        coming. The first start loads and warms the extractor (~1.5 s), so it is begun as
+        soon as a feed has new pages, while the pages are fetched."""
+        if self._starting is not None:
+            return
+        # The forkserver is started from this thread: the kernel's parent-death signal
+        # follows the thread that started a process, and the event loop's lives as long
+        # as we do (a worker thread of to_thread may not).
+        forkserver.ensure_running()
+        self._starting = asyncio.ensure_future(asyncio.to_thread(self._start_workers))
+        self._starting.add_done_callback(_quiet)
+
+    async def _started(self) -> None:
+        self.warm()
+        assert self._starting is not None
+        await asyncio.shield(self._starting)
 
     def _start_workers(self) -> None:
         pids = {f.result() for f in [self._pool.submit(os.getpid) for _ in range(self._workers)]}
@@ -170,24 +201,29 @@ class ExtractorPool:
         for process in processes:
             process.join(timeout=5)
 
-    async def extract(self, html: bytes, url: str) -> ExtractedPage | None:
+    async def extract(
+        self, html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS
+    ) -> ExtractedPage | None:
         """Extract one page; raises ExtractError on a crash or a passed deadline."""
         if self._slots is None:
             # One queued page per worker, so a worker never waits for the event loop.
             self._slots = asyncio.Semaphore(self._workers * 2)
+        await self._started()
         async with self._slots:
             for _attempt in range(2):
                 pool = self._pool
                 try:
-                    return await self._run(pool, html, url)
+                    return await self._run(pool, html, url, needs)
                 except BrokenProcessPool:
                     # Our pool was replaced under us (another page timed out): try once more.
                     if pool is self._pool:
                         self._replace(pool)
             raise ExtractError(f"{url}: extraction worker crashed")
 
-    async def _run(self, pool: ProcessPoolExecutor, html: bytes, url: str) -> ExtractedPage | None:
-        future = asyncio.get_running_loop().run_in_executor(pool, self._function, html, url)
+    async def _run(
+        self, pool: ProcessPoolExecutor, html: bytes, url: str, needs: PageNeeds
+    ) -> ExtractedPage | None:
+        future = asyncio.get_running_loop().run_in_executor(pool, self._function, html, url, needs)
         try:
             return await asyncio.wait_for(future, self._timeout)
         except TimeoutError as e:

@@ -8,7 +8,8 @@ What every request gets:
 - a total deadline (httpx timeouts are per read, so a server dripping bytes would hold a
   request forever without ``asyncio.timeout``);
 - a byte cap on the *decoded* body while streaming, so a gzip bomb stops early;
-- at most ``concurrency`` requests at once and ``per_host`` per host;
+- at most ``concurrency`` requests at once and ``per_host`` per host, pages before
+  feeds when they wait (``ingest.slots``);
 - at most 5 redirects, only to http/https.
 Feeds also get conditional GET, and a chain of permanent redirects reports the new URL.
 """
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
+from httpx_aiohttp.transport import AiohttpResponseStream
 
 from monitor.config.schema import FetchSettings
 from monitor.errors import (
@@ -43,6 +45,7 @@ from monitor.errors import (
     ResponseTooLarge,
     TooManyRedirects,
 )
+from monitor.ingest.slots import Slots
 from monitor.text.html import one_line
 from monitor.text.urls import host_of, url_problem
 from monitor.types import FetchResult
@@ -60,6 +63,11 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 
 
+# Bodies are read in chunks of 256 KiB, not httpx-aiohttp's 16 KiB: a 180 KB page is then
+# one chunk instead of twelve, each paying every layer of the stream (docs/performance.md).
+# The byte cap is checked per chunk, so a body passes it by at most one chunk.
+AiohttpResponseStream.CHUNK_SIZE = 256 * 1024
+
 #: What carries the requests: httpx's transport interface, so any httpx transport fits.
 Transport = httpx.AsyncBaseTransport
 
@@ -75,7 +83,7 @@ class Fetcher:
     def __init__(self, settings: FetchSettings, transport: Transport | None = None) -> None:
         self._settings = settings
         self._deadline = settings.timeout.total_seconds()
-        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._slots = Slots(settings.concurrency)
         self._hosts = _HostLimiter(settings.per_host)
         context = httpx.create_ssl_context()
         public_pages = not settings.allow_private_addresses
@@ -101,12 +109,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._get(self._feeds, url, headers, self._settings.feed_max_bytes)
+        return await self._get(self._feeds, url, headers, self._settings.feed_max_bytes, False)
 
     async def fetch_page(self, url: str) -> FetchResult:
         """GET an article page; refuses non-HTML bodies."""
         result = await self._get(
-            self._pages, url, {"Accept": _PAGE_ACCEPT}, self._settings.max_bytes
+            self._pages, url, {"Accept": _PAGE_ACCEPT}, self._settings.max_bytes, True
         )
         media = (result.content_type or "text/html").split(";")[0].strip().lower()
         if media not in _PAGE_TYPES:
@@ -114,10 +122,13 @@ class Fetcher:
         return result
 
     async def _get(
-        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int, page: bool
     ) -> FetchResult:
+        """``page``: an article page, let in before waiting feeds (see ingest.slots)."""
         _check_url(url, url)
-        async with self._slots, self._hosts.slot(host_of(url)):
+        # The host's slot first: waiting for a busy host must not hold one of the slots
+        # every other host needs.
+        async with self._hosts.slot(host_of(url), urgent=page), self._slots.hold(urgent=page):
             try:
                 async with asyncio.timeout(self._deadline):
                     return await _exchange(client, url, headers, cap)
@@ -318,14 +329,14 @@ class _HostLimiter:
 
     def __init__(self, per_host: int) -> None:
         self._per_host = per_host
-        self._hosts: dict[str, tuple[asyncio.Semaphore, int]] = {}
+        self._hosts: dict[str, tuple[Slots, int]] = {}
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        semaphore, users = self._hosts.get(host, (asyncio.Semaphore(self._per_host), 0))
+    async def slot(self, host: str, *, urgent: bool) -> AsyncIterator[None]:
+        semaphore, users = self._hosts.get(host, (Slots(self._per_host), 0))
         self._hosts[host] = (semaphore, users + 1)
         try:
-            async with semaphore:
+            async with semaphore.hold(urgent=urgent):
                 yield
         finally:
             semaphore, users = self._hosts[host]

@@ -53,6 +53,7 @@ from monitor.types import (
     FeedState,
     FeedUpdate,
     Hit,
+    PageNeeds,
     PageRetry,
     PageUpdate,
     ParsedFeed,
@@ -132,6 +133,8 @@ class Poller:
         """Try again the pages that failed for a passing reason and are due; returns how
         many came this time (their text and hits now replace the summary's)."""
         due = self.store.pages_to_retry(self.clock(), [f.name for f in feeds])
+        if due:
+            self.extractor.warm()
         updates = await asyncio.gather(*(self._retry(r) for r in due))
         recovered = 0
         for update in updates:
@@ -142,7 +145,7 @@ class Poller:
         return recovered
 
     async def _retry(self, retry: PageRetry) -> PageUpdate:
-        page, error = await self._page(retry.url)
+        page, error = await self._page(retry.url, PageNeeds(language=retry.language is None))
         update = decide.retried_page(retry, page, error, now=self.clock())
         if update.text is None or self.matcher is None:
             return update
@@ -186,6 +189,8 @@ class Poller:
         if parsed.warning:
             log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
         new = decide.new_entries(parsed, self.store.known_keys(decide.keys_of(parsed)))
+        if any(decide.wants_page(feed, e) for e in new):
+            self.extractor.warm()  # while the pages are fetched
         articles = await asyncio.gather(*(self._article(feed, parsed, e) for e in new))
         hits = self._match(articles)
         update = decide.fetched(
@@ -211,19 +216,21 @@ class Poller:
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
         page, error = (None, None)
         if decide.wants_page(feed, entry):
-            page, error = await self._page(entry.url)
+            page, error = await self._page(entry.url, decide.page_needs(feed, entry))
         return decide.article(
             feed, parsed, entry, page, now=self.clock(), detect=detect_language, page_error=error
         )
 
-    async def _page(self, url: str) -> tuple[ExtractedPage | None, MonitorError | None]:
+    async def _page(
+        self, url: str, needs: PageNeeds
+    ) -> tuple[ExtractedPage | None, MonitorError | None]:
         """The page's extracted text, or why there is none (the summary is used)."""
         if self._backlog is None:
             self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
         async with self._backlog:
             try:
                 result = await self.fetcher.fetch_page(url)
-                return await self.extractor.extract(result.body, result.final_url), None
+                return await self.extractor.extract(result.body, result.final_url, needs), None
             except (FeedError, ExtractError) as e:
                 log.info("page %s: using the feed summary: %s", url, e)
                 return None, e

@@ -1,0 +1,68 @@
+"""headmeta.py: title, author and date from a page's head tags, cheaply."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from monitor.ingest.headmeta import HEAD_BYTES, head_metadata
+
+
+def page(head: str, body: str = "<p>Text.</p>") -> bytes:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_open_graph_and_article_tags() -> None:
+    found = head_metadata(page(
+        '<meta property="og:title" content="Cuba y EE.UU. &quot;dialogan&quot;">'
+        '<meta name="author" content="María Pérez">'
+        "<meta property='article:published_time' content='2026-02-05T14:30:00-05:00'>"
+    ))  # fmt: skip
+    assert found.title == 'Cuba y EE.UU. "dialogan"'
+    assert found.author == "María Pérez"
+    assert found.published == datetime(2026, 2, 5, 19, 30, tzinfo=UTC)
+
+
+def test_json_ld_when_the_tags_are_missing() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+        '"2026-03-01", "author": [{"@type": "Person", "name": "Ana Díaz"}]}</script>'
+    )
+    found = head_metadata(page("<title>x</title>" + ld))
+    assert found.published == datetime(2026, 3, 1, tzinfo=UTC)
+    assert found.author == "Ana Díaz"
+
+
+def test_an_author_that_is_a_link_is_not_a_name() -> None:
+    found = head_metadata(page('<meta property="article:author" content="https://fb.com/x">'))
+    assert found.author is None
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        ("<title>Cuba responde a Washington | Diario</title>", "", "Cuba responde a Washington"),
+        ("<title>Cuba responde - El Sitio</title>", "<h1>Logo</h1>", "Cuba responde"),
+        ("<title>Site</title>", "<h1>Cuba <em>responde</em> a Washington</h1>",
+         "Cuba responde a Washington"),
+        ("<title>Cuba - EE.UU.</title>", "", "Cuba"),
+    ],
+)  # fmt: skip
+def test_the_title_the_head_gives(head: str, body: str, title: str) -> None:
+    assert head_metadata(page(head, body)).title == title
+
+
+@pytest.mark.parametrize(
+    "html",
+    [b"", b"not html at all", b"\xff\xfe\x00garbage", page('<meta name="date" content="soon">')],
+)
+def test_nothing_usable_is_none(html: bytes) -> None:
+    found = head_metadata(html)
+    assert found.author is None
+    assert found.published is None
+
+
+def test_only_the_top_of_a_huge_page_is_read() -> None:
+    late = b" " * HEAD_BYTES + b'<meta name="author" content="Late">'
+    assert head_metadata(b"<html><head>" + late).author is None
