@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/poll.py $(if $(PAGES),--pages $(PAGES))
 	$(BIN)/python bench/match.py
 	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/clusters.py $(if $(PAGES),--pages $(PAGES))
 
 clean:
 	rm -rf $(VENV)

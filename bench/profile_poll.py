@@ -6,8 +6,8 @@ Runs one cold cycle in this process (the real Poller, fetcher, workers and store
 default watchlists) against the loopback news server, twice: once plain, for CPU per
 article of the whole process, of its main thread and of its other threads (the process
 pool's feeder, the resolver); and once under cProfile, whose main-thread time is split
-by where it was spent (fetch, parse, extraction IPC, match, store, the event loop) and
-scaled to the plain run's main-thread CPU, since profiling slows everything it sees.
+by where it was spent (fetch, parse, extraction IPC, stories, match, store, the event
+loop) and scaled to the plain run's main-thread CPU, since profiling slows everything it sees.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ PARTS = (
     ("parse", ("feedparser", "sgmllib", "monitor/ingest/parse", "xml/", "html/parser")),
     ("extraction IPC", ("concurrent/futures", "multiprocessing", "pickle",
                         "monitor/ingest/extract")),
+    ("stories", ("monitor/stories", "monitor/jobs/cluster", "monitor/storage/stories",
+                 "datasketch", "numpy")),
     ("match", ("monitor/matching", "monitor/text/fold", "ahocorasick")),
     ("store", ("sqlite", "monitor/storage")),
     ("decide", ("monitor/ingest/decide", "monitor/ingest/due")),

@@ -326,6 +326,9 @@ class StoredArticle:
     feed: str
     language: str | None
     published: datetime | None
+    #: Its story, and why it joined it (None until placed).
+    story_id: int | None = None
+    story_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -346,6 +349,8 @@ class StoredHit:
     hit: Hit
     #: The digest this hit was sent in; None while it waits for one.
     digest_id: int | None = None
+    #: The article's story (stories.cluster); None until it is placed.
+    story_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -446,3 +451,59 @@ class SearchResult:
     feed: str
     published: datetime | None
     snippet: str
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What of an article tells whether two reports are one story (``stories.features``)."""
+
+    #: MinHash of its word shingles (``stories.minhash``).
+    signature: bytes
+    #: Its folded text, hashed: the same for the same text in other markup.
+    text_hash: str
+    words: int
+    title_words: frozenset[str]
+    #: Figures, written alike in either language; years left out.
+    numbers: frozenset[str]
+    #: The last word of each run of capitalised words, folded.
+    names: frozenset[str]
+    #: Its matched watchlist terms, folded (one name in every language).
+    terms: frozenset[str]
+    language: str | None
+    #: When it was published (else first seen).
+    when: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """An article already placed in a story."""
+
+    article_id: int
+    story_id: int
+    url: str
+    features: StoryFeatures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Placeable:
+    """A stored article to place in a story."""
+
+    article_id: int
+    url: str
+    title: str
+    text: str
+    language: str | None
+    when: datetime
+    #: The names of the terms its hits matched.
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Placement:
+    """Where an article went: its story (its own id when it starts one) and why."""
+
+    article_id: int
+    story_id: int
+    reason: str
+    features: StoryFeatures

@@ -142,6 +142,7 @@ def test_rematch_after_an_edit_keeps_sent_hits(polled: Path) -> None:
     result = invoke("--config", str(polled), "rematch")
     assert result.returncode == 0, result.stderr
     assert "3 articles: 1 hits added, 0 removed" in result.stdout
+    assert "stories rebuilt: 3 articles in 3 stories" in result.stdout
     rows = conn.execute(
         "SELECT a.title, h.digest_id FROM hits h JOIN articles a ON a.id = h.article_id ORDER BY h.id"
     ).fetchall()
@@ -179,6 +180,7 @@ def test_rematch_with_nothing_changed_changes_nothing(polled: Path) -> None:
     result = invoke("--config", str(polled), "rematch")
     assert result.returncode == 0, result.stderr
     assert "3 articles: 0 hits added, 0 removed, 0 updated" in result.stdout
+    assert "stories rebuilt" not in result.stdout
     assert db.execute("SELECT id, matched_at FROM hits").fetchall() == before
 
 

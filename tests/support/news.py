@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -61,20 +62,124 @@ def page(story: Story) -> str:
 </body></html>"""
 
 
-FILLER_EN = (
-    "Officials in both capitals declined to give a timetable, and diplomats said the "
-    "exchanges so far had been limited to messages passed through intermediaries. "
-    "Analysts noted that the fuel shortage has already forced longer power cuts across "
-    "the island, with hospitals and water pumping stations among the hardest hit."
-)
-FILLER_ES = (
-    "Funcionarios de ambas capitales evitaron dar un calendario, y diplomáticos dijeron "
-    "que los intercambios se han limitado a mensajes enviados por intermediarios. "
-    "Analistas señalaron que la escasez de combustible ya obliga a apagones más largos "
-    "en toda la isla, con hospitales y estaciones de bombeo entre los más afectados."
-)
+# Neutral words for the rest of an article: each story gets its own sentences (seeded by
+# its slug), so that two stories are never near copies of each other (stories.cluster).
+_NEUTRAL_EN = [
+    "officials",
+    "in",
+    "both",
+    "capitals",
+    "declined",
+    "to",
+    "give",
+    "a",
+    "timetable",
+    "and",
+    "diplomats",
+    "said",
+    "the",
+    "exchanges",
+    "had",
+    "been",
+    "limited",
+    "to",
+    "messages",
+    "passed",
+    "through",
+    "intermediaries",
+    "while",
+    "analysts",
+    "noted",
+    "that",
+    "residents",
+    "of",
+    "several",
+    "provinces",
+    "waited",
+    "for",
+    "news",
+    "of",
+    "the",
+    "meeting",
+    "a",
+    "spokesman",
+    "described",
+    "as",
+    "cordial",
+    "and",
+    "a",
+    "committee",
+    "will",
+    "publish",
+    "its",
+    "report",
+    "within",
+    "weeks",
+]
+_NEUTRAL_ES = [
+    "funcionarios",
+    "de",
+    "ambas",
+    "capitales",
+    "evitaron",
+    "dar",
+    "un",
+    "calendario",
+    "y",
+    "diplomáticos",
+    "dijeron",
+    "que",
+    "los",
+    "intercambios",
+    "se",
+    "limitaron",
+    "a",
+    "mensajes",
+    "enviados",
+    "por",
+    "intermediarios",
+    "mientras",
+    "analistas",
+    "señalaron",
+    "que",
+    "vecinos",
+    "de",
+    "varias",
+    "provincias",
+    "esperaban",
+    "noticias",
+    "de",
+    "la",
+    "reunión",
+    "que",
+    "un",
+    "portavoz",
+    "describió",
+    "como",
+    "cordial",
+    "y",
+    "una",
+    "comisión",
+    "publicará",
+    "su",
+    "informe",
+    "en",
+    "semanas",
+]
+
+
+def filler(slug: str, lang: str = "en", paragraphs: int = 3) -> tuple[str, ...]:
+    """``paragraphs`` of neutral sentences of this story's own."""
+    rng = random.Random(slug)
+    words = _NEUTRAL_ES if lang == "es" else _NEUTRAL_EN
+    return tuple(
+        " ".join(
+            (" ".join(rng.choice(words) for _ in range(rng.randint(12, 18)))).capitalize() + "."
+            for _ in range(3)
+        )
+        for _ in range(paragraphs)
+    )
 
 
 def story(slug: str, title: str, lead: str, lang: str = "en", extra: int = 3) -> Story:
-    filler = FILLER_ES if lang == "es" else FILLER_EN
-    return Story(slug, title, (lead, *([filler] * extra)), lang)
+    return Story(slug, title, (lead, *filler(slug, lang, extra)), lang)

@@ -20,6 +20,7 @@ from monitor.cli.feeds import feeds
 from monitor.cli.polling import check, poll, search
 from monitor.cli.service import run
 from monitor.cli.status import status
+from monitor.cli.stories import recluster
 from monitor.cli.watching import explain, hits, match, rematch
 from monitor.errors import MonitorError
 
@@ -65,7 +66,10 @@ def cli(
     ctx.obj = Context(config_dir, db)
 
 
-_COMMANDS = (run, poll, status, search, check, hits, match, explain, rematch, digest, feeds, demo)
+_COMMANDS = (
+    run, poll, status, search, check, hits, match, explain, rematch, recluster, digest, feeds,
+    demo,
+)  # fmt: skip
 for command in _COMMANDS:
     cli.add_command(command)
 

@@ -17,8 +17,9 @@ from monitor.cli.base import (
     run_async,
 )
 from monitor.cli.progress import progress_display
+from monitor.cli.stories import by_story, story_line
 from monitor.matching.examples import run_examples
-from monitor.types import RunReport
+from monitor.types import RunReport, SearchResult
 
 
 @click.command()
@@ -80,26 +81,43 @@ def _print_report(report: RunReport, *, due: bool) -> None:
 @click.argument("query")
 @click.option("--limit", default=20, show_default=True, help="At most this many results.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per result per line.")
+@click.option("--clusters", is_flag=True, help="Group the results by story.")
 @pass_context
-def search(obj: Context, query: str, limit: int, as_json: bool) -> None:
+def search(obj: Context, query: str, limit: int, as_json: bool, clusters: bool) -> None:
     """Full-text search over stored articles (accent- and case-insensitive)."""
     if not query.strip():
         fail("empty search query")
     with obj.store(readonly=True) as store:
         results = store.search(query, limit=limit)
-    for r in results:
+    if clusters:
+        for group in by_story(results, lambda r: r.story_id, lambda r: r.article_id):
+            if as_json:
+                record = {"story_id": group[0].story_id, "results": [_result(r) for r in group]}
+                click.echo(json.dumps(record, ensure_ascii=False))
+                continue
+            click.echo(story_line(group[0].story_id, len(group), []))
+            for r in group:
+                _result_lines(r, "  ")
+    for r in [] if clusters else results:
         if as_json:
-            record = {
-                "article_id": r.article_id, "title": r.title, "url": r.url, "feed": r.feed,
-                "published": json_value(r.published), "snippet": r.snippet,
-            }  # fmt: skip
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(_result(r), ensure_ascii=False))
         else:
-            date = r.published.date().isoformat() if r.published else "----------"
-            click.echo(f"{r.article_id:>6}  {date}  {r.feed}: {r.title}")
-            click.echo(f"        {r.url}\n        {r.snippet}")
+            _result_lines(r, "")
     if not results and not as_json:
         click.echo("no matches", err=True)
+
+
+def _result(r: SearchResult) -> dict[str, object]:
+    return {
+        "article_id": r.article_id, "title": r.title, "url": r.url, "feed": r.feed,
+        "published": json_value(r.published), "snippet": r.snippet,
+    }  # fmt: skip
+
+
+def _result_lines(r: SearchResult, indent: str) -> None:
+    date = r.published.date().isoformat() if r.published else "----------"
+    click.echo(f"{indent}{r.article_id:>6}  {date}  {r.feed}: {r.title}")
+    click.echo(f"{indent}        {r.url}\n{indent}        {r.snippet}")
 
 
 @click.command()

@@ -18,6 +18,8 @@ from monitor.cli.base import (
     report_left_out,
     report_problems,
 )
+from monitor.cli.stories import by_story, story_line
+from monitor.jobs.cluster import recluster as run_recluster
 from monitor.jobs.rematch import rematch as run_rematch
 from monitor.matching.explain import explain_lines
 from monitor.matching.matcher import Matcher
@@ -51,25 +53,58 @@ def stored_hit_json(s: StoredHit) -> dict[str, Any]:
 @click.option("--watchlist", metavar="NAME", help="Only this watchlist's hits.")
 @click.option("--limit", type=int, help="At most this many hits.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit per line.")
+@click.option("--clusters", is_flag=True, help="Group the hits by story.")
 @pass_context
-def hits(obj: Context, since: str, watchlist: str | None, limit: int | None, as_json: bool) -> None:
+def hits(
+    obj: Context,
+    since: str,
+    watchlist: str | None,
+    limit: int | None,
+    as_json: bool,
+    clusters: bool,
+) -> None:
     """Recent hits, newest first, with the terms and sentence that made each."""
     window = duration(since, "--since") or timedelta(days=1)
     if watchlist and obj.config().watchlist(watchlist) is None:
         fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
     with obj.store(readonly=True) as store:
         found = store.hits(since=datetime.now(UTC) - window, watchlist=watchlist, limit=limit)
-    for s in found:
+    if clusters:
+        _clustered_hits(found, as_json)
+    for s in [] if clusters else found:
         if as_json:
             click.echo(json.dumps(stored_hit_json(s), ensure_ascii=False))
-            continue
-        when = (s.published or s.fetched_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{s.hit.score:>6g}  {s.hit.watchlist:<22} {when}  {s.source}: {s.title}")
-        click.echo(f"        why: {', '.join(s.hit.why())}")
-        click.echo(f"        {s.hit.snippet.marked()}")
-        click.echo(f"        {s.url}")
+        else:
+            _hit_lines(s, "")
     if not found and not as_json:
         click.echo(f"no hits in the last {since}", err=True)
+
+
+def _hit_lines(s: StoredHit, indent: str) -> None:
+    when = (s.published or s.fetched_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    click.echo(f"{indent}{s.hit.score:>6g}  {s.hit.watchlist:<22} {when}  {s.source}: {s.title}")
+    click.echo(f"{indent}        why: {', '.join(s.hit.why())}")
+    click.echo(f"{indent}        {s.hit.snippet.marked()}")
+    click.echo(f"{indent}        {s.url}")
+
+
+def _clustered_hits(found: list[StoredHit], as_json: bool) -> None:
+    """One story at a time: a header, then its hits (as JSON: one object per story)."""
+    for group in by_story(found, lambda s: s.story_id, lambda s: s.article_id):
+        story = group[0].story_id
+        reports = len({s.article_id for s in group})
+        languages = [s.language for s in group]
+        if as_json:
+            record = {
+                "story_id": story, "reports": reports,
+                "languages": sorted({lang for lang in languages if lang}),
+                "hits": [stored_hit_json(s) for s in group],
+            }  # fmt: skip
+            click.echo(json.dumps(record, ensure_ascii=False))
+            continue
+        click.echo(story_line(story, reports, languages))
+        for s in group:
+            _hit_lines(s, "  ")
 
 
 @click.command()
@@ -150,6 +185,7 @@ def explain(obj: Context, ref: str) -> None:
         fail(f"no stored article with id or URL {ref!r}")
     click.echo(f"article {article.article_id}: {article.title}")
     click.echo(f"  {article.url} ({article.feed}; text from the {article.text_source})")
+    click.echo(f"  {_story(obj, article.article_id)}")
     evaluations = obj.matcher().evaluate(
         article.title, article.text, article.language, explain=True
     )
@@ -157,6 +193,16 @@ def explain(obj: Context, ref: str) -> None:
         click.echo("")
         for line in explain_lines(evaluation):
             click.echo(line)
+
+
+def _story(obj: Context, article_id: int) -> str:
+    """Which story the article is in, why it joined, and its other reports."""
+    with obj.store(readonly=True) as store:
+        story, reason, others = store.story_of(article_id)
+    if story is None:
+        return "story: not placed yet (the next cycle places it)"
+    also = f"; other reports: {', '.join(map(str, others))}" if others else ""
+    return f"story {story}: {reason}{also}"
 
 
 @click.command()
@@ -188,7 +234,11 @@ def rematch(obj: Context, watchlist: str | None, skip_invalid: bool) -> None:
         report = run_rematch(
             store, obj.matcher(), datetime.now(UTC), watchlist=watchlist, keep=broken
         )
+        # Stories compare matched terms: placed again when the hits changed.
+        stories = run_recluster(store) if report.added or report.removed or report.updated else None
     click.echo(
         f"{report.articles} articles: {report.added} hits added, {report.removed} removed, "
         f"{report.updated} updated (hits already sent in a digest are kept)"
     )
+    if stories is not None:
+        click.echo(f"stories rebuilt: {stories.articles} articles in {stories.stories} stories")

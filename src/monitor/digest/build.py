@@ -2,11 +2,13 @@
 
 Pure: the hits, feed activity and clock come in as arguments. What a reader gets:
 
-- one item per story: articles that ``stories.grouping`` finds to be the same story (the
-  same wire story in several outlets) are one item, the best-scored article first and the
-  others as "also in" links;
+- one item per story: articles placed in one story (``stories.cluster``: wire copies,
+  rewrites, the same event in English and Spanish) are one item, the best-scored article
+  first (then the earliest) and the others as "also reported by" links with their
+  languages;
 - items under the watchlist of their best hit, best score first, then newest;
-- per watchlist, how many items and hits, and a 14-day trend of hits per day;
+- per watchlist, how many items and hits, and a 14-day trend of stories per day (a
+  story counts once, however many outlets carried it);
 - source health: feeds gone (HTTP 410), feeds failing for over a day, and feeds silent
   for much longer than their usual gap between new items.
 """
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.matching.model import Watchlist
-from monitor.stories.grouping import Grouping, group_stories
+from monitor.stories.grouping import Grouping, group_by_story
 from monitor.text.html import one_line
 from monitor.types import FeedActivity, Snippet, StoredHit
 
@@ -42,6 +44,7 @@ class Link:
     source: str
     url: str
     title: str
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,7 +128,7 @@ def build_digest(
     """The digest of ``hits`` (unsent hits, one or more per article)."""
     zone = ZoneInfo(timezone)
     articles = _by_article(hits)
-    stories = (group or group_stories)(articles)
+    stories = (group or group_by_story)(articles)
     stories.sort(key=_story_rank)
     kept, held = stories[:max_items], stories[max_items:]
     sections = _sections(kept, watchlists, zone)
@@ -214,7 +217,12 @@ def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) 
             dict.fromkeys(titles.get(h.hit.watchlist, h.hit.watchlist) for h in article)
         ),
         also=tuple(
-            Link(source=other[0].source, url=other[0].url, title=other[0].title)
+            Link(
+                source=other[0].source,
+                url=other[0].url,
+                title=other[0].title,
+                language=other[0].language,
+            )
             for other in story[1:]
         ),
     )

@@ -2,7 +2,7 @@
 
     store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_keys
         | fetch.fetch_page | extract (worker processes) | matcher.match
-        | decide.fetched | store.save_feed_update
+        | decide.fetched | store.save_feed_update | stories (jobs.cluster)
     then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
         | matcher.match | store.save_page_update
 
@@ -41,6 +41,7 @@ from monitor.ingest import decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
+from monitor.jobs.cluster import Placer
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 from monitor.text.html import one_line
@@ -57,6 +58,7 @@ from monitor.types import (
     PageRetry,
     PageUpdate,
     ParsedFeed,
+    Placeable,
     RunReport,
 )
 
@@ -93,6 +95,7 @@ class Poller:
     clock: Clock = utc_now
     rng: random.Random = field(default_factory=random.Random)
     _backlog: asyncio.Semaphore | None = field(default=None, init=False)
+    _placer: Placer | None = field(default=None, init=False)
 
     async def run(
         self,
@@ -125,6 +128,7 @@ class Poller:
             raise
         outcomes = tuple(t.result() for t in tasks)
         recovered = await self.retry_pages(selected)
+        self._place(lambda placer: placer.place_unplaced())
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )
@@ -197,12 +201,27 @@ class Poller:
             feed, state, poll, result, articles=articles, hits=hits, now=self.clock(), rng=self.rng
         )
         inserted = self._save(update)
+        placeable = _placeable(articles, inserted, hits)
+        self._place(lambda placer: len(placer.place(placeable)))
         stored_hits = sum(1 for key, _ in hits if key in inserted)
         outcome = FeedOutcome(
             feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits
         )
         _log_outcome(outcome, state.url)
         return outcome
+
+    def _place(self, work: Callable[[Placer], int]) -> None:
+        """Place articles in stories. A failure here loses nothing: the articles are
+        stored, and the next cycle places what this one could not."""
+        if self._placer is None:
+            self._placer = Placer(self.store, self.clock())
+        try:
+            work(self._placer)
+        except StorageError:
+            raise
+        except Exception:  # a bug in clustering must not end the cycle
+            log.warning("placing articles in stories failed; the next cycle tries again",
+                        exc_info=True)  # fmt: skip
 
     def _match(self, articles: Sequence[Article]) -> list[tuple[str, Hit]]:
         if self.matcher is None:
@@ -263,6 +282,24 @@ class Poller:
         )
         _log_outcome(outcome, state.url)
         return outcome
+
+
+def _placeable(
+    articles: Sequence[Article], inserted: dict[str, int], hits: Sequence[tuple[str, Hit]]
+) -> list[Placeable]:
+    """The articles this feed's update inserted, with their hits' terms, to place."""
+    terms: dict[str, set[str]] = {}
+    for key, hit in hits:
+        terms.setdefault(key, set()).update(t.term for t in hit.terms)
+    return [
+        Placeable(
+            article_id=inserted[a.key], url=a.url, title=a.title, text=a.text,
+            language=a.language, when=a.published or a.fetched_at,
+            terms=tuple(sorted(terms.get(a.key, ()))),
+        )
+        for a in articles
+        if a.key in inserted
+    ]  # fmt: skip
 
 
 def _log_outcome(outcome: FeedOutcome, url: str) -> None:

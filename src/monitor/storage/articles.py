@@ -44,7 +44,7 @@ WHERE id = :feed_id
 """
 
 _SEARCH = """
-SELECT a.id, a.title, a.url, a.published, f.name AS feed,
+SELECT a.id, a.title, a.url, a.published, a.story_id, f.name AS feed,
     snippet(articles_fts, -1, '[', ']', '…', 20) AS snippet
 FROM articles_fts
 JOIN articles a ON a.id = articles_fts.rowid
@@ -167,6 +167,7 @@ class ArticleQueries:
                 feed=r["feed"],
                 published=from_iso(r["published"]),
                 snippet=r["snippet"],
+                story_id=r["story_id"],
             )
             for r in rows
         ]
@@ -207,4 +208,6 @@ def _stored_article(row: dict[str, Any]) -> StoredArticle:
         feed=row["feed"],
         language=row["language"],
         published=from_iso(row["published"]),
+        story_id=row.get("story_id"),
+        story_reason=row.get("story_reason"),
     )

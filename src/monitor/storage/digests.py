@@ -30,10 +30,12 @@ class DigestQueries:
         return [stored_hit(r) for r in self.rows(sql, [iso(since)])]
 
     def hit_times(self: Backend, since: datetime) -> list[tuple[str, datetime]]:
-        """(watchlist, when its article was first seen) of every hit since ``since``."""
+        """(watchlist, when it was first seen) of every story hit since ``since``: a story
+        carried by five outlets counts once (an article not placed yet, alone)."""
         rows = self.rows(
-            "SELECT h.watchlist, a.fetched_at FROM hits h JOIN articles a ON a.id = h.article_id"
-            " WHERE a.fetched_at >= ?",
+            "SELECT h.watchlist, min(a.fetched_at) AS fetched_at"
+            " FROM hits h JOIN articles a ON a.id = h.article_id"
+            " WHERE a.fetched_at >= ? GROUP BY h.watchlist, coalesce(a.story_id, -a.id)",
             [iso(since)],
         )
         return [(r["watchlist"], from_iso(r["fetched_at"]) or since) for r in rows]

@@ -52,7 +52,7 @@ def _iso(value: datetime) -> str:
 
 
 HITS_SELECT = """
-SELECT h.*, a.url, a.title, a.language, a.published, a.fetched_at,
+SELECT h.*, a.url, a.title, a.language, a.published, a.fetched_at, a.story_id,
     coalesce(a.source, f.name) AS source, f.name AS feed
 FROM hits h JOIN articles a ON a.id = h.article_id JOIN feeds f ON f.id = a.feed_id
 """
@@ -153,4 +153,5 @@ def stored_hit(row: dict[str, Any]) -> StoredHit:
         matched_at=from_iso(row["matched_at"]) or datetime.min,
         hit=hit,
         digest_id=row.get("digest_id"),
+        story_id=row.get("story_id"),
     )

@@ -147,3 +147,31 @@ def m007_service_state(db: Database) -> None:
     # its pid, when it started, its last heartbeat (each cycle), and the digest time it
     # last handled (so one missed while it was down is sent once at start).
     db.execute("CREATE TABLE service (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m008_stories(db: Database) -> None:
+    # Each article's story: the id of the story's first article (its own when it starts
+    # one), and why it joined; null until it is placed (stories.cluster).
+    db.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER")
+    db.execute("ALTER TABLE articles ADD COLUMN story_reason TEXT")
+    db.execute("CREATE INDEX articles_story ON articles(story_id)")
+    # What clustering compares, kept so that placing a new article never recomputes the
+    # archive's (stories.features): JSON lists, and the MinHash signature's bytes.
+    db.execute(
+        """
+        CREATE TABLE story_features (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            signature BLOB NOT NULL,
+            text_hash TEXT NOT NULL,
+            words INTEGER NOT NULL,
+            title_words TEXT NOT NULL,
+            numbers TEXT NOT NULL,
+            names TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            language TEXT,
+            at TEXT NOT NULL                  -- published, else first seen (UTC ISO 8601)
+        )
+        """
+    )
+    db.execute("CREATE INDEX story_features_at ON story_features(at)")

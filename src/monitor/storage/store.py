@@ -23,6 +23,7 @@ from monitor.storage.feeds import FeedQueries
 from monitor.storage.hits import HitQueries
 from monitor.storage.schema import migrations
 from monitor.storage.service import ServiceQueries
+from monitor.storage.stories import StoryQueries
 
 BUSY_TIMEOUT = 30.0
 
@@ -65,7 +66,7 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     return immutable
 
 
-class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueries):
+class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueries, StoryQueries):
     """The monitor's database. Not thread-safe: one Store per thread."""
 
     def __init__(self, db: Database, path: Path, *, readonly: bool = False) -> None:

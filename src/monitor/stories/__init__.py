@@ -1,4 +1,9 @@
 """Articles that report the same story, grouped so a reader sees each story once. Pure.
 
-- ``grouping``: the same canonical URL, or near-identical titles, is one story.
+- ``features``: what of an article tells two reports apart (text signature, figures,
+  names, matched terms);
+- ``minhash``: MinHash signatures and the index of near copies (the only datasketch user);
+- ``cluster``: which story a new article joins, one article at a time;
+- ``grouping``: the digest's items from the stored stories (titles and URLs for the
+  articles not placed yet).
 """

@@ -1,8 +1,10 @@
-"""Which articles are one story: the same canonical URL, or near-identical titles.
+"""Which of the articles in a digest are one story.
 
-Pure. Wire stories run in many outlets under the same headline, often with the outlet's
-name appended ("Headline - Reuters"); those are one story. The digest shows one item per
-story, the best-scored article first.
+Pure. ``group_by_story`` reads the stories the articles were placed in (stories.cluster,
+when they were stored); an article not placed yet falls back to ``group_stories``: the
+same canonical URL, or near-identical titles (wire stories run in many outlets under the
+same headline, often with the outlet's name appended, "Headline - Reuters"). The digest
+shows one item per story: the best-scored article first, then the earliest.
 """
 
 from __future__ import annotations
@@ -17,6 +19,29 @@ SAME_TITLE = 0.8
 
 #: Articles (each a list of its hits, best first) → stories (lists of articles).
 Grouping = Callable[[Sequence[list[StoredHit]]], list[list[list[StoredHit]]]]
+
+
+def group_by_story(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
+    """One group per stored story; articles not yet placed are grouped by ``group_stories``.
+
+    Inside a story, the best-scored article comes first, then the earliest: the one the
+    digest shows, the others listed as "also reported by".
+    """
+    stories: dict[int, list[list[StoredHit]]] = {}
+    unplaced = []
+    for article in articles:
+        story = article[0].story_id
+        if story is None:
+            unplaced.append(article)
+        else:
+            stories.setdefault(story, []).append(article)
+    grouped = [sorted(story, key=_best_then_first) for story in stories.values()]
+    return grouped + group_stories(unplaced)
+
+
+def _best_then_first(article: list[StoredHit]) -> tuple[float, float]:
+    best = article[0]
+    return (-best.hit.score, (best.published or best.fetched_at).timestamp())
 
 
 def group_stories(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:

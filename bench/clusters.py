@@ -1,0 +1,159 @@
+"""Story clustering on labelled reports: pairwise precision and recall, and its cost.
+
+    .venv/bin/python bench/clusters.py [--data FILE.jsonl] [--errors] [--rounds 5] [--pages DIR]
+
+Each line of the data is one report: ``story`` (the label: reports with the same one are
+one story), ``lang``, ``title``, ``text``, ``published``, ``url`` and ``kind``
+(original, copy, rewrite, translation). The reports are matched against the default
+watchlists (their terms are part of what clustering compares) and placed one by one in
+time order, as a poll would. A pair of reports is predicted together when they end in
+one story; precision and recall are over pairs, overall, within a language and across
+languages, and recall by the kind of the later report. Cost: CPU per report of the
+features and the placing (not the matching), the median of ROUNDS runs.
+
+With ``--pages DIR`` (real pages, ``*.html``), the cost is also measured on the texts
+trafilatura extracts from them, which are as long as real articles are (the labelled
+reports are leads): each page is placed three times in 48 hours (as it is, as a copy
+under another headline without its first paragraph, and with its paragraphs in reverse
+order), so that every article is compared with every earlier one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import trafilatura
+
+from monitor.config import load_config
+from monitor.matching.matcher import Matcher
+from monitor.stories.cluster import Clusterer
+from monitor.stories.features import features_of
+
+ROOT = Path(__file__).parents[1]
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return sorted(rows, key=lambda r: r["published"])
+
+
+def place(rows: list[dict[str, Any]], terms: list[list[str]]) -> tuple[list[int], list[str]]:
+    """Each report's story id (its position's), and why it went there."""
+    clusterer = Clusterer()
+    stories, reasons = [], []
+    for number, (row, names) in enumerate(zip(rows, terms, strict=True)):
+        when = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
+        features = features_of(row["title"], row["text"], row["lang"], when, names)
+        found = clusterer.assign(number, row["url"], features)
+        stories.append(number if found.story_id is None else found.story_id)
+        reasons.append(found.reason)
+    return stories, reasons
+
+
+def page_cost(folder: Path, rounds: int) -> tuple[int, float, float]:
+    """(articles, features ms, placing ms): CPU per article, medians of ``rounds``."""
+    texts = []
+    for page in sorted(folder.glob("*.html")):
+        text = trafilatura.extract(page.read_text(errors="replace"), favor_recall=True)
+        if text:
+            texts.append((page.stem, text))
+    articles = []
+    for name, text in texts:
+        paragraphs = text.split("\n")
+        articles.append((name, text))
+        articles.append((f"{name}, reported again", "\n".join(paragraphs[1:]) or text))
+        articles.append((name, "\n".join(reversed(paragraphs))))
+    start = datetime.fromisoformat("2026-01-30T08:00:00+00:00")
+    featuring, placing = [], []
+    for _ in range(rounds):
+        clusterer = Clusterer()
+        started = time.process_time()
+        features = [
+            features_of(title, text, "en", start + timedelta(minutes=n), ())
+            for n, (title, text) in enumerate(articles)
+        ]
+        middle = time.process_time()
+        for n, f in enumerate(features):
+            clusterer.assign(n, f"https://example.org/{n}", f)
+        done = time.process_time()
+        featuring.append((middle - started) / len(articles) * 1000)
+        placing.append((done - middle) / len(articles) * 1000)
+    return len(articles), statistics.median(featuring), statistics.median(placing)
+
+
+def score(rows: list[dict[str, Any]], stories: list[int]) -> dict[str, tuple[int, int, int]]:
+    """Per slice: (pairs rightly together, pairs predicted together, pairs truly together)."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for i, j in combinations(range(len(rows)), 2):
+        a, b = rows[i], rows[j]
+        truth, guess = a["story"] == b["story"], stories[i] == stories[j]
+        slices = ["all", "same language" if a["lang"] == b["lang"] else "across languages"]
+        if truth:
+            later = b if b["published"] >= a["published"] else a
+            slices.append(f"kind={later['kind']}")
+        for name in slices:
+            c = counts[name]
+            c[0] += truth and guess
+            c[1] += guess
+            c[2] += truth
+    return {name: (c[0], c[1], c[2]) for name, c in counts.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "tests/data/clusters/items.jsonl")
+    parser.add_argument("--config", type=Path, default=ROOT / "config")
+    parser.add_argument("--errors", action="store_true", help="list wrong pairs")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pages", type=Path, help="also measure the cost on real pages")
+    args = parser.parse_args()
+    rows = load(args.data)
+    config = load_config(args.config)
+    matcher = Matcher(config.watchlists, config.shared_exclusions)
+    terms = [
+        sorted({t.term for h in matcher.match(r["title"], r["text"], r["lang"]) for t in h.terms})
+        for r in rows
+    ]
+    cpu = []
+    for _ in range(args.rounds):
+        started = time.process_time()
+        stories, reasons = place(rows, terms)
+        cpu.append((time.process_time() - started) / len(rows) * 1000)
+    labels = {r["story"] for r in rows}
+    print(f"{args.data}: {len(rows)} reports, {len(labels)} stories, "
+          f"{len(set(stories))} predicted")  # fmt: skip
+    for name, (right, guessed, true) in sorted(score(rows, stories).items()):
+        p = right / guessed if guessed else 1.0
+        r = right / true if true else 1.0
+        print(f"  {name:18s} precision {p:.3f}  recall {r:.3f}  (pairs: {right} right, "
+              f"{guessed} predicted, {true} true)")  # fmt: skip
+    print(f"  cost: {statistics.median(cpu):.3f} ms CPU per report (median of {args.rounds})")
+    if args.pages:
+        n, featuring, placing = page_cost(args.pages, args.rounds)
+        print(
+            f"  cost on {n} texts of real pages: {featuring + placing:.3f} ms CPU per article "
+            f"(features {featuring:.3f}, placing {placing:.3f}; median of {args.rounds})"
+        )
+    if args.errors:
+        _errors(rows, stories, reasons)
+
+
+def _errors(rows: list[dict[str, Any]], stories: list[int], reasons: list[str]) -> None:
+    for i, j in combinations(range(len(rows)), 2):
+        truth, guess = rows[i]["story"] == rows[j]["story"], stories[i] == stories[j]
+        if truth != guess:
+            what = "JOINED WRONGLY" if guess else "MISSED"
+            print(f"{what}: [{i}] {rows[i]['id']} / [{j}] {rows[j]['id']} ({rows[j]['kind']},"
+                  f" {rows[j]['lang']}): {reasons[j]}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

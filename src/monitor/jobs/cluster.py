@@ -1,0 +1,83 @@
+"""Place articles in stories: each cycle's new ones as they are stored, and every one
+again after an edit (``recluster``)::
+
+    store.story_members | stories.features | stories.cluster | store.save_placements
+
+The recent stories are read once per cycle, when the first article needs placing; an
+article placed once stays where it is. Articles a cycle stored but did not place (it
+stopped in between, or they predate stories) are placed by the next cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.storage import Store
+from monitor.stories.cluster import WINDOW, Clusterer
+from monitor.stories.features import features_of
+from monitor.types import Placeable, Placement
+
+#: How far back the stories a new article may join are read from.
+LOOKBACK = 2 * WINDOW
+#: Articles left unplaced that one cycle places, at most (the rest: the next cycles).
+UNPLACED_PER_CYCLE = 2000
+_BATCH = 500
+
+
+class Placer:
+    """One cycle's placing of articles, the recent stories read on first use."""
+
+    def __init__(self, store: Store, now: datetime) -> None:
+        self._store = store
+        self._now = now
+        self._clusterer: Clusterer | None = None
+
+    def place(self, articles: Sequence[Placeable]) -> list[Placement]:
+        """Place ``articles`` (oldest first) and record where they went."""
+        if not articles:
+            return []
+        if self._clusterer is None:
+            self._clusterer = Clusterer(self._store.story_members(self._now - LOOKBACK))
+        placements = _placements(self._clusterer, articles)
+        self._store.save_placements(placements)
+        return placements
+
+    def place_unplaced(self) -> int:
+        """Place what earlier cycles stored but did not place; returns how many."""
+        return len(self.place(self._store.unplaced(UNPLACED_PER_CYCLE)))
+
+
+@dataclass(frozen=True, slots=True)
+class ReclusterReport:
+    articles: int
+    stories: int
+
+
+def recluster(store: Store, since: datetime | None = None) -> ReclusterReport:
+    """Place again every article published since ``since`` (all: None), in time order,
+    among the stories of the articles before it."""
+    store.clear_stories(since)
+    clusterer = Clusterer(store.story_members(since - LOOKBACK) if since else ())
+    articles = store.placeable(since)
+    stories: set[int] = set()
+    for start in range(0, len(articles), _BATCH):
+        placements = _placements(clusterer, articles[start : start + _BATCH])
+        store.save_placements(placements)
+        stories.update(p.story_id for p in placements)
+    return ReclusterReport(articles=len(articles), stories=len(stories))
+
+
+def _placements(clusterer: Clusterer, articles: Sequence[Placeable]) -> list[Placement]:
+    placements = []
+    for a in sorted(articles, key=lambda a: a.when):
+        features = features_of(a.title, a.text, a.language, a.when, a.terms)
+        found = clusterer.assign(a.article_id, a.url, features)
+        story = found.story_id if found.story_id is not None else a.article_id
+        placements.append(
+            Placement(
+                article_id=a.article_id, story_id=story, reason=found.reason, features=features
+            )
+        )
+    return placements

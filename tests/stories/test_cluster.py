@@ -1,0 +1,119 @@
+"""cluster.py: which story a new report joins, and why; what must stay apart."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from monitor.stories.cluster import MOST_COMPARED, Clusterer
+from monitor.stories.features import features_of
+from monitor.types import StoryFeatures
+
+T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+TANKER = (
+    "A tanker carrying about 700,000 barrels of Venezuelan crude turned back in the "
+    "Caribbean on Tuesday after the US Treasury warned shippers of sanctions, ship tracking "
+    "data showed. The vessel, the Ocean Mariner, had left the port of Jose five days earlier."
+)
+TANKER_ES = (
+    "Un petrolero con unos 700.000 barriles de crudo venezolano dio la vuelta el martes en el "
+    "Caribe después de que el Tesoro de Estados Unidos advirtiera a los navieros, según datos "
+    "de seguimiento. El Ocean Mariner había zarpado del puerto de José cinco días antes."
+)
+TANKER_REWRITE = (
+    "US pressure sent the Ocean Mariner back: the ship, loaded with some 700,000 barrels of "
+    "oil from Venezuela for Cuba, reversed course after Treasury warnings to shipping firms."
+)
+# The same president, the same day, two stories.
+BLACKOUT = (
+    "A failure at the Antonio Guiteras plant brought down Cuba's grid on Monday and left 90 "
+    "percent of customers without power. President Miguel Díaz-Canel blamed the embargo."
+)
+BEIJING = (
+    "President Miguel Díaz-Canel will travel to Beijing next week to seek new credit and "
+    "investment in solar parks, after Chinese firms installed panels at 31 sites in Cuba."
+)
+
+
+def report(title: str, text: str, language: str = "en", hours: float = 0,
+           terms: tuple[str, ...] = ()) -> StoryFeatures:  # fmt: skip
+    return features_of(title, text, language, T0 + timedelta(hours=hours), terms)
+
+
+def test_a_wire_copy_under_another_headline_joins() -> None:
+    clusterer = Clusterer()
+    assert clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER)).story_id is None
+    copy = report(
+        "Cuba-bound oil halted", f"HAVANA (Wire) — {TANKER}\n\nRead more: tankers", hours=1
+    )
+    found = clusterer.assign(2, "https://b/2", copy)
+    assert (found.story_id, found.joined) == (1, 1)
+    assert found.reason.startswith("a copy of article 1 (text similarity")
+
+
+def test_the_spanish_report_and_a_rewrite_join_by_figures_and_names() -> None:
+    clusterer = Clusterer()
+    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER, terms=("sanctions",)))
+    spanish = clusterer.assign(
+        2, "https://e/2", report("Petrolero da la vuelta", TANKER_ES, "es", 2)
+    )
+    assert spanish.story_id == 1
+    assert "figures 700000" in spanish.reason
+    assert "mariner" in spanish.reason
+    rewrite = clusterer.assign(3, "https://c/3", report("Ocean Mariner reverses", TANKER_REWRITE,
+                                                        hours=3))  # fmt: skip
+    assert rewrite.story_id == 1
+
+
+def test_one_person_on_one_day_is_two_stories() -> None:
+    clusterer = Clusterer()
+    clusterer.assign(1, "https://a/1", report("Blackout across Cuba", BLACKOUT,
+                                              terms=("Díaz-Canel", "embargo")))  # fmt: skip
+    found = clusterer.assign(2, "https://a/2", report("Díaz-Canel to visit Beijing", BEIJING,
+                                                      hours=2, terms=("Díaz-Canel",)))  # fmt: skip
+    assert found.story_id is None
+    assert found.reason == "no earlier report of the same story"
+
+
+def test_names_every_story_has_do_not_join_stories() -> None:
+    clusterer = Clusterer()
+    for n in range(12):  # a busy day: every report names Cuba, Havana, Washington
+        text = (f"Officials in Havana and Washington spoke about topic {n} of {12 + n * 7} "
+                f"items, Cuba said.")  # fmt: skip
+        clusterer.assign(n, f"https://a/{n}", report(f"Cuba item {n}", text, hours=n / 10,
+                                                     terms=("Cuba", "United States")))  # fmt: skip
+    other = report("Cuba and Washington", "Havana and Washington, Cuba: a new topic of 99 items.",
+                   hours=2, terms=("Cuba", "United States"))  # fmt: skip
+    assert clusterer.assign(99, "https://a/99", other).story_id is None
+
+
+def test_reports_days_apart_are_not_one_story() -> None:
+    clusterer = Clusterer()
+    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER))
+    later = report("Tanker turns back", TANKER.replace("Tuesday", "Friday"), hours=24 * 5)
+    assert clusterer.assign(2, "https://b/2", later).story_id is None
+
+
+def test_the_same_text_the_same_headline_the_same_address() -> None:
+    clusterer = Clusterer()
+    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER))
+    same_text = clusterer.assign(2, "https://b/2", report("Oil news", TANKER.upper(), hours=1))
+    assert same_text.reason == "the same text as article 1"
+    headline = clusterer.assign(3, "https://c/3", report("Tanker bound for Cuba turns back - Wire",
+                                                         "Short.", hours=1))  # fmt: skip
+    again = clusterer.assign(4, "https://d/4", report("Tanker bound for Cuba turns back | Daily",
+                                                      "Other.", hours=2))  # fmt: skip
+    assert (headline.story_id, again.reason) == (None, "the same headline as article 3")
+    assert clusterer.assign(5, "https://a/1", report("x", "y")).reason == (
+        "the same address as article 1"
+    )
+
+
+def test_many_reports_with_one_summary_stay_apart_and_fast() -> None:
+    clusterer = Clusterer()
+    summary = "The same short summary that this feed gives for every one of its entries."
+    placed = [
+        clusterer.assign(n, f"https://a/{n}", report(f"Entry {n}", summary, hours=n / 1000))
+        for n in range(MOST_COMPARED * 5)
+    ]
+    assert all(p.story_id is None for p in placed)
