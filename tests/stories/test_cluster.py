@@ -117,3 +117,52 @@ def test_many_reports_with_one_summary_stay_apart_and_fast() -> None:
         for n in range(MOST_COMPARED * 5)
     ]
     assert all(p.story_id is None for p in placed)
+
+
+def test_round_numbers_and_days_do_not_tell_an_event() -> None:
+    clusterer = Clusterer()
+    first = ("Officials from Mexico and Honduras met on the 20th to review 30 projects and "
+             "1,443 loans for the region, Mexico said.")  # fmt: skip
+    clusterer.assign(1, "https://a/1", report("Regional projects", first))
+    other = ("Mexico will send 30 doctors and 100 nurses to Honduras from the 20th, a health "
+             "ministry official said on Monday.")  # fmt: skip
+    found = clusterer.assign(2, "https://b/2", report("Doctors for Honduras", other, hours=3))
+    assert found.story_id is None
+    # The same names with a figure that tells the event: one story.
+    loans = "Honduras will receive most of the 1,443 loans agreed with Mexico, its envoy said."
+    joined = clusterer.assign(3, "https://c/3", report("Loans", loans, hours=4))
+    assert (joined.story_id, joined.joined) == (1, 1)
+    assert joined.reason.startswith("reports the same event as article 1: figures 1443;")
+
+
+def test_a_story_does_not_drift_from_one_event_to_the_next() -> None:
+    clusterer = Clusterer()
+    seed = "Marco Rubio said 1,443 prisoners in Camagüey and Holguín would be freed."
+    clusterer.assign(1, "https://a/1", report("Prisoners freed", seed))
+    step = ("Marco Rubio said 1,443 prisoners in Camagüey and Holguín would be freed, while "
+            "Vicente de la O Levy said 3,870 megawatts were lost in Matanzas and Mayabeque.")  # fmt: skip
+    assert clusterer.assign(2, "https://b/2", report("Prisoners", step, hours=1)).story_id == 1
+    # Shares a telling figure and names with the step only: another event.
+    grid = "Vicente de la O Levy said 3,870 megawatts were lost in Matanzas and Mayabeque."
+    assert clusterer.assign(3, "https://c/3", report("Grid", grid, hours=2)).story_id is None
+
+
+def test_the_names_of_a_story_many_outlets_carry_still_tell_it_apart() -> None:
+    clusterer = Clusterer()
+    for n in range(12):  # the day's other stories, each naming Havana
+        clusterer.assign(100 + n, f"https://o/{n}", report(f"Item {n}", f"Havana topic {n}.",
+                                                           hours=n / 10))  # fmt: skip
+    for n in range(20):  # one story carried by twenty outlets
+        clusterer.assign(n, f"https://w/{n}", report(f"Tanker {n}", TANKER, hours=1 + n / 100))
+    spanish = clusterer.assign(50, "https://e/50", report("Petrolero", TANKER_ES, "es", 3))
+    assert spanish.story_id == 0
+
+
+def test_a_two_digit_figure_needs_a_third_name() -> None:
+    clusterer = Clusterer()
+    flag = "John Kerry raised the flag in Havana after 54 years, with Josefina Vidal there."
+    clusterer.assign(1, "https://a/1", report("Flag", flag))
+    two = "Kerry spoke of 54 years of silence in Havana before a crowd."
+    assert clusterer.assign(2, "https://b/2", report("Speech", two, hours=1)).story_id is None
+    three = "Kerry and Vidal stood in Havana as the flag rose after 54 years."
+    assert clusterer.assign(3, "https://c/3", report("Flag up", three, hours=2)).story_id == 1

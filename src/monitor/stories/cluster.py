@@ -10,12 +10,14 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    (MinHash estimate), or at least ``SHARED_TEXT`` with headlines sharing
    ``SIMILAR_TITLE`` of their words: a wire story under another headline, trimmed or
    credited;
-3. **a report of the same event**, in any language: they give the same figures and name
-   the same people, places and matched terms, worth ``SAME_EVENT`` at least
-   (``_weight``), a figure among them. A translation keeps
-   these while every word around them changes; two stories about one person on one day
-   rarely share a figure too. Names and figures common to many recent articles ("Cuba",
-   "United States") do not count.
+3. **a report of the same event**, in any language, compared with the first report of
+   each story: they give the same figures and name the same people, places and matched
+   terms (``_same_event``): a figure that tells the event (``_figure``: not a round
+   number or a day) and ``MIN_NAMES`` names, worth ``SAME_EVENT`` together, or
+   ``MANY_NAMES`` names and any shared figure. A translation keeps these while every
+   word around them changes; two stories about one person on one day rarely share a
+   telling figure too. Names and figures found in many recent stories ("Cuba", "United
+   States", "20") do not count.
 
 Otherwise it starts a story of its own. At most ``MOST_COMPARED`` earlier articles, the
 most recent, are compared with each new one. Incremental: an article never moves once placed,
@@ -25,7 +27,7 @@ and stories are never merged, so nothing is recomputed as the archive grows; a r
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,13 +45,18 @@ SIMILAR_TITLE = 0.5
 #: Earlier articles compared with a new one, at most, the most recent first: bounds the
 #: work when many share a text (a feed whose entries all carry one summary).
 MOST_COMPARED = 200
-#: A name in more than this share of the recent articles (and in more than ``FEW``)
-#: tells nothing about which story.
-COMMON = 0.2
-FEW = 3
+#: A name or figure in more than this share of the recent stories (and in more than
+#: ``FEW``) tells nothing about which story.
+COMMON = 0.02
+FEW = 5
 #: What two reports of one event share, at least (``_weight``), a figure among it: names
-#: alone join stories that only share their cast.
+#: alone join stories that only share their cast (on real news, a list of countries).
 SAME_EVENT = 4
+#: Names two reports of one event share, at least: figures alone (a price, a share of
+#: a vote) recur in stories that have nothing else in common.
+MIN_NAMES = 2
+#: Names that, shared with any figure, say one event without a telling figure.
+MANY_NAMES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,8 @@ class Clusterer:
         self._by_hash: dict[str, int] = {}
         self._by_title: dict[frozenset[str], int] = {}
         self._by_key: dict[str, set[int]] = defaultdict(set)
-        self._articles_with: Counter[str] = Counter()
+        self._stories_with: dict[str, set[int]] = defaultdict(set)
+        self._stories: set[int] = set()
         for member in sorted(members, key=lambda m: m.features.when):
             self._add(member)
 
@@ -148,7 +156,7 @@ class Clusterer:
             figures = (features.numbers & member.features.numbers) & rare
             shared = _shared_names(features, member.features) & rare
             weight = _weight(figures, shared)
-            if not (figures and weight >= SAME_EVENT) and not _translated(features, member, rare):
+            if not _same_event(figures, shared, weight):
                 continue
             if best is None or weight > best[0]:
                 why = (f"reports the same event as article {other}: figures "
@@ -160,9 +168,9 @@ class Clusterer:
         return Assignment(best[1].story_id, best[1].article_id, best[2])
 
     def _rare(self, key: str) -> bool:
-        # Counted in articles, not stories: were it stories, a first story that wrongly
-        # took in everything would make every name look rare for ever.
-        return self._articles_with[key] <= max(FEW, COMMON * len(self._members))
+        # Counted in stories, not articles: the name of the day's big story, carried by
+        # twenty outlets, still tells that story from the others.
+        return len(self._stories_with[key]) <= max(FEW, COMMON * len(self._stories))
 
     def _add(self, member: StoryMember) -> None:
         f = member.features
@@ -178,18 +186,14 @@ class Clusterer:
         if len(f.title_words) >= MIN_TITLE_WORDS:
             self._by_title[f.title_words] = member.article_id
         for key in _keys(f):
-            self._by_key[key].add(member.article_id)
-            self._articles_with[key] += 1
-
-
-def _translated(features: StoryFeatures, member: StoryMember, rare: set[str]) -> bool:
-    """The same event in the other language with no figure to show for it: as many rare
-    capitalised names in common as a figure and names would weigh (a translation keeps
-    its names, while two stories about one person on one day share only that person)."""
-    other = member.features
-    if not (features.language and other.language and features.language != other.language):
-        return False
-    return len(features.names & other.names & rare) >= SAME_EVENT - 1
+            # Only the first report of each story is compared for the same event: an
+            # article that joined on shared figures and names is a step away from its
+            # story, and a story that took in steps of steps would drift from one event
+            # to the next.
+            if member.article_id == member.story_id:
+                self._by_key[key].add(member.article_id)
+            self._stories_with[key].add(member.story_id)
+        self._stories.add(member.story_id)
 
 
 def _recent(ids: Iterable[int]) -> list[int]:
@@ -208,10 +212,30 @@ def _shared_names(a: StoryFeatures, b: StoryFeatures) -> set[str]:
     return names | terms
 
 
+def _same_event(figures: frozenset[str], names: set[str], weight: int) -> bool:
+    """A figure that tells the event among enough names (``weight`` above the names'),
+    or many names and any figure."""
+    if len(names) < MIN_NAMES or not figures:
+        return False
+    return (weight >= SAME_EVENT and weight > len(names)) or len(names) >= MANY_NAMES
+
+
 def _weight(figures: frozenset[str], names: set[str]) -> int:
-    """What two reports share: a figure of three digits or more (or with decimals) is
-    worth two, a two-digit one (a day, a small count) one, a name one."""
-    return sum(2 if len(f.replace(".", "")) >= 3 or "." in f else 1 for f in figures) + len(names)
+    """What two reports share: a name is worth one, a figure what it tells (``_figure``)."""
+    return sum(_figure(f) for f in figures) + len(names)
+
+
+def _figure(value: str) -> int:
+    """How much a shared figure tells the event: three significant digits or more
+    ("1443", "63.7", "187") or a round number of 10,000 or more ("700000") two; two
+    significant digits above 31 ("54", "120", "2.5") one; a round number below 10,000
+    ("20", "300", "1000"), or a count, a day or an hour up to 31, nothing: any two
+    stories may give them."""
+    digits = value.replace(".", "").strip("0")
+    whole = "." not in value
+    if len(digits) >= 3 or (whole and int(value) >= 10_000):
+        return 2
+    return int(len(digits) == 2 and (not whole or int(value) > 31))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
