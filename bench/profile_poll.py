@@ -39,7 +39,7 @@ PARTS = (
     ("extraction IPC", ("concurrent/futures", "multiprocessing", "pickle",
                         "monitor/ingest/extract")),
     ("stories", ("monitor/stories", "monitor/jobs/cluster", "monitor/storage/stories",
-                 "datasketch", "numpy")),
+                 "numpy")),
     ("match", ("monitor/matching", "monitor/text/fold", "ahocorasick")),
     ("store", ("sqlite", "monitor/storage")),
     ("decide", ("monitor/ingest/decide", "monitor/ingest/due")),

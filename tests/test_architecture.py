@@ -70,7 +70,6 @@ OWNERS: dict[str, str] = {
     "smtplib": "monitor.digest.mail",
     "ahocorasick": "monitor.matching.matcher",
     "idna": "monitor.text.urls",
-    "datasketch": "monitor.stories.minhash",
     "numpy": "monitor.stories.minhash",
     "pydantic": "monitor.config.schema",
     "ruamel": "monitor.config.yamlfile",

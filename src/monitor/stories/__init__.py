@@ -2,7 +2,7 @@
 
 - ``features``: what of an article tells two reports apart (text signature, figures,
   names, matched terms);
-- ``minhash``: MinHash signatures and the index of near copies (the only datasketch user);
+- ``minhash``: MinHash signatures and the index of near copies (the only numpy user);
 - ``cluster``: which story a new article joins, one article at a time;
 - ``grouping``: the digest's items from the stored stories (titles and URLs for the
   articles not placed yet).

@@ -126,11 +126,12 @@ class Clusterer:
         if features.words < MIN_EXACT_WORDS:
             return None  # a summary or a headline: too short to tell by its text
         best: tuple[float, StoryMember, str] | None = None
-        for other in _recent(self._near.candidates(features.signature)):
+        alike = dict(self._near.similar(features.signature, SHARED_TEXT))
+        for other in _recent(alike):
             member = self._near_in_time(other, features)
             if member is None:
                 continue
-            text = minhash.similarity(features.signature, member.features.signature)
+            text = alike[other]
             title = _jaccard(features.title_words, member.features.title_words)
             if text >= NEAR_COPY:
                 why = f"a copy of article {other} (text similarity {text:.2f})"
