@@ -3,6 +3,7 @@ any directory, with no config, in seconds; the digest written, the near misses l
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -30,11 +31,19 @@ def test_the_demo_runs_offline_from_anywhere(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 30
-    assert "offline: 11 articles" in result.stdout
+    assert "offline: 12 articles" in result.stdout
     data = _stories()
     digest = unescape(next((folder / "data" / "digests").glob("2*.html")).read_text())
+    by_slug = {s["slug"]: s for s in data["stories"]}
     for story in data["stories"]:
-        if story["relevant"]:
+        if story.get("same_story"):  # a translation: one item with its original
+            original = by_slug[story["same_story"]]["title"]
+            assert f"  {story['title']}\n" in result.stdout
+            assert f"one story with: {original} (one item in the digest)" in result.stdout
+            assert story["title"] not in digest
+            also = rf'Also reported by: <a href="[^"]*/{story["slug"]}\.html"[^>]*>Agencia Demo'
+            assert re.search(also, digest), also
+        elif story["relevant"]:
             assert f"  {story['title']}" in result.stdout
             assert story["title"] in digest, story["title"]
         else:

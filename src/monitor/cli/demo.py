@@ -25,6 +25,8 @@ def demo(folder: Path | None) -> None:
     click.echo("Matched, with the watchlists that took them:")
     for title, watchlists in report.matched:
         click.echo(f"  {title}\n      {', '.join(watchlists)}")
+        if title in report.same_story:
+            click.echo(f"      one story with: {report.same_story[title]} (one item in the digest)")
     click.echo("\nNear misses, written to be left out:")
     for title, matched in report.near_misses:
         click.echo(f"  {'MATCHED (it should not have)' if matched else 'left out'}: {title}")

@@ -40,6 +40,8 @@ class DemoReport:
     articles: int
     #: Matched stories: (title, watchlist titles), in feed order.
     matched: list[tuple[str, list[str]]]
+    #: Matched articles placed in the story of another: title → the other's title.
+    same_story: dict[str, str]
     #: Stories written as near misses, and whether any watchlist matched them all the same.
     near_misses: list[tuple[str, bool]]
     digest: Path | None
@@ -125,8 +127,15 @@ async def run_demo(folder: Path, now: datetime | None = None) -> DemoReport:
         outcome = send_digest(config, store, transport_for(config), now)
         titles = {w.name: w.title for w in config.watchlists}
         matched: dict[str, list[str]] = {}
-        for hit in store.hits(since=now - timedelta(days=30)):
+        hits = store.hits(since=now - timedelta(days=30))
+        for hit in hits:
             matched.setdefault(hit.title, []).append(titles.get(hit.hit.watchlist, ""))
+        first = {h.article_id: h.title for h in hits}
+        same_story = {
+            h.title: first[h.story_id]
+            for h in hits
+            if h.story_id is not None and h.story_id != h.article_id and h.story_id in first
+        }
     finally:
         store.close()
     stories = data["stories"]
@@ -137,6 +146,7 @@ async def run_demo(folder: Path, now: datetime | None = None) -> DemoReport:
         matched=[
             (s["title"], sorted(matched[s["title"]])) for s in stories if s["title"] in matched
         ],
+        same_story=same_story,
         near_misses=[(s["title"], s["title"] in matched) for s in stories if not s["relevant"]],
         digest=Path(outcome.delivered_to).with_suffix(".html") if outcome.delivered_to else None,
         seconds=time.monotonic() - started,
