@@ -166,3 +166,21 @@ def test_a_two_digit_figure_needs_a_third_name() -> None:
     assert clusterer.assign(2, "https://b/2", report("Speech", two, hours=1)).story_id is None
     three = "Kerry and Vidal stood in Havana as the flag rose after 54 years."
     assert clusterer.assign(3, "https://c/3", report("Flag up", three, hours=2)).story_id == 1
+
+
+def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
+    clusterer = Clusterer()
+    terms = ("US embassy", "dissidents", "Cuban", "asylum", "United States")
+    english = ("José Daniel Ferrer, the leader of UNPACU, was arrested in Santiago de Cuba on "
+               "Sunday, and the US embassy in Havana condemned the arrest.")  # fmt: skip
+    clusterer.assign(1, "https://a/1", report("Ferrer arrested", english, terms=terms))
+    spanish = ("José Daniel Ferrer, líder de la UNPACU, fue detenido el domingo en Santiago de "
+               "Cuba, y la embajada de EE.UU. en La Habana condenó el arresto.")  # fmt: skip
+    found = clusterer.assign(2, "https://e/2", report("Detienen a Ferrer", spanish, "es", 1,
+                                                      terms=terms[:2]))  # fmt: skip
+    assert (found.story_id, found.joined) == (1, 1)
+    assert "figures none" in found.reason
+    # Four in common, but watchlist terms every Cuba story has and a single name: no.
+    asylum = "Un cubano de Santiago de Cuba pidió asilo en Estados Unidos, dijo su familia."
+    alone = clusterer.assign(3, "https://e/3", report("Asilo", asylum, "es", 2, terms=terms[1:]))
+    assert alone.story_id is None

@@ -14,7 +14,8 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    each story: they give the same figures and name the same people, places and matched
    terms (``_same_event``): a figure that tells the event (``_figure``: not a round
    number or a day) and ``MIN_NAMES`` names, worth ``SAME_EVENT`` together, or
-   ``MANY_NAMES`` names and any shared figure. A translation keeps these while every
+   ``MANY_NAMES`` names and any shared figure (across languages, no figure is needed:
+   ``_translated``). A translation keeps these while every
    word around them changes; two stories about one person on one day rarely share a
    telling figure too. Names and figures found in many recent stories ("Cuba", "United
    States", "20") do not count.
@@ -55,7 +56,8 @@ SAME_EVENT = 4
 #: Names two reports of one event share, at least: figures alone (a price, a share of
 #: a vote) recur in stories that have nothing else in common.
 MIN_NAMES = 2
-#: Names that, shared with any figure, say one event without a telling figure.
+#: Names that, shared with any figure, say one event without a telling figure; across
+#: languages, without a figure at all (``_translated``).
 MANY_NAMES = 4
 
 
@@ -157,7 +159,10 @@ class Clusterer:
             figures = (features.numbers & member.features.numbers) & rare
             shared = _shared_names(features, member.features) & rare
             weight = _weight(figures, shared)
-            if not _same_event(figures, shared, weight):
+            if not (
+                _same_event(figures, shared, weight)
+                or _translated(features, member.features, shared, rare)
+            ):
                 continue
             if best is None or weight > best[0]:
                 why = (f"reports the same event as article {other}: figures "
@@ -211,6 +216,15 @@ def _shared_names(a: StoryFeatures, b: StoryFeatures) -> set[str]:
     names = set(a.names & b.names)
     terms = {t for t in a.terms & b.terms if t.split()[-1] not in names}
     return names | terms
+
+
+def _translated(a: StoryFeatures, b: StoryFeatures, shared: set[str], rare: set[str]) -> bool:
+    """The same event in the other language with no figure to show for it: many names in
+    common, two of them written alike in both texts (a person, a place, an outlet), not
+    only watchlist terms ("Cuban", "asylum", "United States" are in every other story)."""
+    if not (a.language and b.language and a.language != b.language):
+        return False
+    return len(shared) >= MANY_NAMES and len(a.names & b.names & rare) >= MIN_NAMES
 
 
 def _same_event(figures: frozenset[str], names: set[str], weight: int) -> bool:
