@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from monitor.jobs.cluster import recluster
+from monitor.storage import Store
 from tests.support.cli import invoke
 from tests.support.config import RELATIONS, write_config
 from tests.support.news import Story, page, rss
@@ -107,6 +109,17 @@ def test_recluster_rebuilds_the_same_stories(polled: Path) -> None:
     assert "not placed yet" in invoke("--config", str(polled), "explain", "1").stdout
     result = invoke("--config", str(polled), "recluster")
     assert result.stdout.strip() == "5 articles placed in 2 stories"
+    assert stories(polled) == before
+
+
+def test_recluster_in_small_batches_places_alike(polled: Path) -> None:
+    before = stories(polled)
+    store = Store.open(polled.parent / "data" / "monitor.db")
+    try:
+        report = recluster(store, batch_size=2)  # three batches, each among the last's
+    finally:
+        store.close()
+    assert (report.articles, report.stories) == (5, 2)
     assert stories(polled) == before
 
 

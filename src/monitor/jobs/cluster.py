@@ -55,18 +55,22 @@ class ReclusterReport:
     stories: int
 
 
-def recluster(store: Store, since: datetime | None = None) -> ReclusterReport:
+def recluster(
+    store: Store, since: datetime | None = None, batch_size: int = _BATCH
+) -> ReclusterReport:
     """Place again every article published since ``since`` (all: None), in time order,
     among the stories of the articles before it."""
     store.clear_stories(since)
-    clusterer = Clusterer(store.story_members(since - LOOKBACK) if since else ())
-    articles = store.placeable(since)
-    stories: set[int] = set()
-    for start in range(0, len(articles), _BATCH):
-        placements = _placements(clusterer, articles[start : start + _BATCH])
+    placed, stories = 0, set[int]()
+    for batch in store.placeable(since, batch_size):
+        # Each batch among the stories placed before it, as a poll cycle would read
+        # them: memory stays that of a few days of news, whatever the archive's size.
+        clusterer = Clusterer(store.story_members(batch[0].when - LOOKBACK))
+        placements = _placements(clusterer, batch)
         store.save_placements(placements)
+        placed += len(placements)
         stories.update(p.story_id for p in placements)
-    return ReclusterReport(articles=len(articles), stories=len(stories))
+    return ReclusterReport(articles=placed, stories=len(stories))
 
 
 def _placements(clusterer: Clusterer, articles: Sequence[Placeable]) -> list[Placement]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -47,11 +47,24 @@ class StoryQueries:
         rows = self.rows(f"{_PLACEABLE} WHERE a.story_id IS NULL ORDER BY at LIMIT ?", [limit])
         return _placeable(self, rows)
 
-    def placeable(self: Backend, since: datetime | None = None) -> list[Placeable]:
-        """Every article published (or first seen) since ``since``, oldest first."""
-        where = "WHERE coalesce(a.published, a.fetched_at) >= ?" if since else ""
-        rows = self.rows(f"{_PLACEABLE} {where} ORDER BY at", [iso(since)] if since else [])
-        return _placeable(self, rows)
+    def placeable(
+        self: Backend, since: datetime | None = None, batch: int = 500
+    ) -> Iterator[list[Placeable]]:
+        """Every article published (or first seen) since ``since``, oldest first, ``batch``
+        at a time: the archive's texts are never all in memory."""
+        where = "WHERE coalesce(published, fetched_at) >= ?" if since else ""
+        ids = [
+            r["id"]
+            for r in self.rows(
+                f"SELECT id FROM articles {where} ORDER BY coalesce(published, fetched_at), id",
+                [iso(since)] if since else [],
+            )
+        ]
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            marks = ",".join("?" * len(chunk))
+            rows = self.rows(f"{_PLACEABLE} WHERE a.id IN ({marks}) ORDER BY at, a.id", chunk)
+            yield _placeable(self, rows)
 
     def save_placements(self: Backend, placements: Sequence[Placement]) -> None:
         """Record each article's story, and its features, in one transaction."""
