@@ -37,4 +37,4 @@ def test_pairwise_precision_and_recall_on_the_labelled_stories() -> None:
             true_same, right_same = true_same + truth, right_same + (truth and guess)
     assert right / guessed >= 0.95
     assert right_same / true_same >= 0.85
-    assert right / true_all >= 0.75  # across languages too, most pairs are found
+    assert right / true_all >= 0.8  # across languages too, most pairs are found
