@@ -12,7 +12,9 @@ one story; precision and recall are over pairs, overall, within a language and a
 languages, and recall by the kind of the later report. Cost: CPU per report of the
 features and the placing (not the matching), the median of ROUNDS runs.
 
-With ``--pages DIR`` (real pages, ``*.html``), the cost is also measured on the texts
+With ``--pages DIR`` (real pages, ``*.html``), each page is placed once, all within one
+window, and every join is listed (pages of many sites and subjects: a join is one to
+read); and the cost is measured on the texts
 trafilatura extracts from them, which are as long as real articles are (the labelled
 reports are leads): each page is placed three times in 48 hours (as it is, as a copy
 under another headline without its first paragraph, and with its paragraphs in reverse
@@ -66,13 +68,32 @@ def place(rows: list[dict[str, Any]], terms: list[list[str]]) -> tuple[list[int]
     return stories, reasons
 
 
-def page_cost(folder: Path, rounds: int) -> tuple[int, float, float]:
-    """(articles, features ms, placing ms): CPU per article, medians of ``rounds``."""
+def page_texts(folder: Path) -> list[tuple[str, str]]:
+    """(name, text) of each real page, as trafilatura extracts it."""
     texts = []
     for page in sorted(folder.glob("*.html")):
         text = trafilatura.extract(page.read_text(errors="replace"), favor_recall=True)
         if text:
             texts.append((page.stem, text))
+    return texts
+
+
+def page_joins(texts: list[tuple[str, str]]) -> list[str]:
+    """Each page placed once, all within one window: the joins, described. The pages are
+    of many sites and subjects, so each join is one to read."""
+    clusterer, start, names = Clusterer(), datetime.fromisoformat("2026-01-30T00:00:00+00:00"), []
+    joins = []
+    for n, (name, text) in enumerate(texts):
+        features = features_of(name, text, "en", start + timedelta(minutes=n))
+        found = clusterer.assign(n, f"https://example.org/{n}", features)
+        names.append(name)
+        if found.joined is not None:
+            joins.append(f"{name} / {names[found.joined]}: {found.reason}")
+    return joins
+
+
+def page_cost(texts: list[tuple[str, str]], rounds: int) -> tuple[int, float, float]:
+    """(articles, features ms, placing ms): CPU per article, medians of ``rounds``."""
     articles = []
     for name, text in texts:
         paragraphs = text.split("\n")
@@ -191,7 +212,11 @@ def main() -> None:
         if args.errors:
             print("\n".join(f"    WRONG: {d}" for d in described))
     if args.pages:
-        n, featuring, placing = page_cost(args.pages, args.rounds)
+        texts = page_texts(args.pages)
+        joins = page_joins(texts)
+        print(f"  {len(texts)} real pages, each placed once in one window: {len(joins)} joined")
+        print("\n".join(f"    JOINED: {j}" for j in joins))
+        n, featuring, placing = page_cost(texts, args.rounds)
         print(
             f"  cost on {n} texts of real pages: {featuring + placing:.3f} ms CPU per article "
             f"(features {featuring:.3f}, placing {placing:.3f}; median of {args.rounds})"

@@ -158,14 +158,14 @@ def test_the_names_of_a_story_many_outlets_carry_still_tell_it_apart() -> None:
     assert spanish.story_id == 0
 
 
-def test_a_two_digit_figure_needs_a_third_name() -> None:
+def test_a_two_digit_figure_needs_four_names() -> None:
     clusterer = Clusterer()
-    flag = "John Kerry raised the flag in Havana after 54 years, with Josefina Vidal there."
+    flag = "John Kerry raised the flag in Havana after 54 years, with Josefina Vidal and Obama."
     clusterer.assign(1, "https://a/1", report("Flag", flag))
-    two = "Kerry spoke of 54 years of silence in Havana before a crowd."
-    assert clusterer.assign(2, "https://b/2", report("Speech", two, hours=1)).story_id is None
     three = "Kerry and Vidal stood in Havana as the flag rose after 54 years."
-    assert clusterer.assign(3, "https://c/3", report("Flag up", three, hours=2)).story_id == 1
+    assert clusterer.assign(2, "https://b/2", report("Speech", three, hours=1)).story_id is None
+    four = "Kerry, Obama and Vidal stood in Havana as the flag rose after 54 years."
+    assert clusterer.assign(3, "https://c/3", report("Flag up", four, hours=2)).story_id == 1
 
 
 def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:

@@ -12,8 +12,8 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    credited;
 3. **a report of the same event**, in any language, compared with the first report of
    each story: they give the same figures and name the same people, places and matched
-   terms (``_same_event``): a figure that tells the event (``_figure``: not a round
-   number or a day) and ``MIN_NAMES`` names, worth ``SAME_EVENT`` together, or
+   terms (``_same_event``): a figure that tells the event (``_tells``: not a round
+   number, a count or a day) and ``MIN_NAMES`` names, worth ``SAME_EVENT`` together, or
    ``MANY_NAMES`` names and any shared figure (across languages, no figure is needed:
    ``_translated``). A translation keeps these while every
    word around them changes; two stories about one person on one day rarely share a
@@ -236,21 +236,18 @@ def _same_event(figures: frozenset[str], names: set[str], weight: int) -> bool:
 
 
 def _weight(figures: frozenset[str], names: set[str]) -> int:
-    """What two reports share: a name is worth one, a figure what it tells (``_figure``)."""
-    return sum(_figure(f) for f in figures) + len(names)
+    """What two reports share: a name is worth one, a figure that tells the event two."""
+    return sum(2 for f in figures if _tells(f)) + len(names)
 
 
-def _figure(value: str) -> int:
-    """How much a shared figure tells the event: three significant digits or more
-    ("1443", "63.7", "187") or a round number of 10,000 or more ("700000") two; two
-    significant digits above 31 ("54", "120", "2.5") one; a round number below 10,000
-    ("20", "300", "1000"), or a count, a day or an hour up to 31, nothing: any two
-    stories may give them."""
+def _tells(value: str) -> bool:
+    """Whether a shared figure tells the event: three significant digits or more ("1443",
+    "63.7", "187") or a round number of 10,000 or more ("700000"). Smaller ones ("20",
+    "54", "2.5", "1000"), counts, ages, days and hours, recur in unrelated stories: on
+    real pages, an age of 75 and three names joined a whale rescue to an encyclopaedia
+    article on New Zealand."""
     digits = value.replace(".", "").strip("0")
-    whole = "." not in value
-    if len(digits) >= 3 or (whole and int(value) >= 10_000):
-        return 2
-    return int(len(digits) == 2 and (not whole or int(value) > 31))
+    return len(digits) >= 3 or ("." not in value and int(value) >= 10_000)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
