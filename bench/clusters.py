@@ -1,7 +1,7 @@
 """Story clustering on labelled reports: pairwise precision and recall, and its cost.
 
     .venv/bin/python bench/clusters.py [--data FILE.jsonl] [--errors] [--rounds 5] [--pages DIR]
-                                       [--crowd FILE.jsonl]
+                                       [--crowd FILE.jsonl] [--real ITEMS.jsonl]
 
 Each line of the data is one report: ``story`` (the label: reports with the same one are
 one story), ``lang``, ``title``, ``text``, ``published``, ``url`` and ``kind``
@@ -19,6 +19,12 @@ trafilatura extracts from them, which are as long as real articles are (the labe
 reports are leads): each page is placed three times in 48 hours (as it is, as a copy
 under another headline without its first paragraph, and with its paragraphs in reverse
 order), so that every article is compared with every earlier one.
+
+With ``--real ITEMS`` (the real news items the labels of tests/data/stories-real/ name,
+e.g. a labelled relevance set's items.jsonl), the real reports of one development are
+placed with everything else of a busy day, and handfuls of distinct developments on
+quiet days (bench/stories_real.py says how): pairwise precision and recall by language
+pair, the developments hidden, and the false joins of quiet days.
 
 With ``--crowd FILE`` (JSON Lines of real news with ``date``, ``lang``, ``title``,
 ``text``, such as a labelled relevance set), precision is also measured where it is
@@ -42,7 +48,9 @@ from typing import Any
 
 import trafilatura
 
+import stories_real
 from monitor.config import load_config
+from monitor.jobs.cluster import context_of
 from monitor.matching.matcher import Matcher
 from monitor.stories.cluster import Clusterer
 from monitor.stories.features import features_of
@@ -55,9 +63,11 @@ def load(path: Path) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: r["published"])
 
 
-def place(rows: list[dict[str, Any]], terms: list[list[str]]) -> tuple[list[int], list[str]]:
+def place(
+    rows: list[dict[str, Any]], terms: list[list[str]], context: frozenset[str]
+) -> tuple[list[int], list[str]]:
     """Each report's story id (its position's), and why it went there."""
-    clusterer = Clusterer()
+    clusterer = Clusterer(context=context)
     stories, reasons = [], []
     for number, (row, names) in enumerate(zip(rows, terms, strict=True)):
         when = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
@@ -183,10 +193,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", type=Path, help="also measure the cost on real pages")
     parser.add_argument("--crowd", type=Path, help="real news placed in one window")
+    parser.add_argument("--real", type=Path, help="the real items the labelled developments name")
     args = parser.parse_args()
     rows = load(args.data)
     config = load_config(args.config)
     matcher = Matcher(config.watchlists, config.shared_exclusions)
+    context = context_of(config.watchlists)
     terms = [
         sorted({t.term for h in matcher.match(r["title"], r["text"], r["lang"]) for t in h.terms})
         for r in rows
@@ -194,7 +206,7 @@ def main() -> None:
     cpu = []
     for _ in range(args.rounds):
         started = time.process_time()
-        stories, reasons = place(rows, terms)
+        stories, reasons = place(rows, terms, context)
         cpu.append((time.process_time() - started) / len(rows) * 1000)
     labels = {r["story"] for r in rows}
     print(f"{args.data}: {len(rows)} reports, {len(labels)} stories, "
@@ -221,8 +233,32 @@ def main() -> None:
             f"  cost on {n} texts of real pages: {featuring + placing:.3f} ms CPU per article "
             f"(features {featuring:.3f}, placing {placing:.3f}; median of {args.rounds})"
         )
+    if args.real:
+        real = stories_real.load(args.real)
+        place_real = _placer(matcher, context)
+        print("\n".join(stories_real.busy_day(real, place_real, args.errors)))
+        print("\n".join(stories_real.quiet_days(real, place_real, args.errors)))
     if args.errors:
         _errors(rows, stories, reasons)
+
+
+def _placer(matcher: Matcher, context: frozenset[str]) -> stories_real.Place:
+    """Places real reports as a poll would: matched, then placed in time order."""
+    cache: dict[str, list[str]] = {}
+
+    def place(rows: Any, times: Any) -> tuple[list[int], list[str]]:
+        clusterer, stories, reasons = Clusterer(context=context), [], []
+        for n, (row, when) in enumerate(zip(rows, times, strict=True)):
+            if row["id"] not in cache:
+                hits = matcher.match(row["title"], row["text"], row["lang"])
+                cache[row["id"]] = sorted({t.term for h in hits for t in h.terms})
+            features = features_of(row["title"], row["text"], row["lang"], when, cache[row["id"]])
+            found = clusterer.assign(n, row.get("url") or "", features)
+            stories.append(n if found.story_id is None else found.story_id)
+            reasons.append(found.reason)
+        return stories, reasons
+
+    return place
 
 
 def _errors(rows: list[dict[str, Any]], stories: list[int], reasons: list[str]) -> None:

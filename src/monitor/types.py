@@ -473,6 +473,11 @@ class StoryFeatures:
     language: str | None
     #: When it was published (else first seen).
     when: datetime
+    #: The uncommon lower-case words of its lead, by their stems: what happened.
+    lead_words: frozenset[str] = frozenset()
+    #: Figures of its lead with what they count ("27 balsero"): two counts of one thing
+    #: that differ are two events.
+    counts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,7 +132,8 @@ def test_round_numbers_and_days_do_not_tell_an_event() -> None:
     loans = "Honduras will receive most of the 1,443 loans agreed with Mexico, its envoy said."
     joined = clusterer.assign(3, "https://c/3", report("Loans", loans, hours=4))
     assert (joined.story_id, joined.joined) == (1, 1)
-    assert joined.reason.startswith("reports the same event as article 1: figures 1443;")
+    assert joined.reason.startswith("reports the same event as article 1:")
+    assert "figures 1443" in joined.reason
 
 
 def test_a_story_does_not_drift_from_one_event_to_the_next() -> None:
@@ -158,14 +159,17 @@ def test_the_names_of_a_story_many_outlets_carry_still_tell_it_apart() -> None:
     assert spanish.story_id == 0
 
 
-def test_a_two_digit_figure_needs_four_names() -> None:
+def test_the_domains_own_names_never_join_a_quiet_day() -> None:
+    # Four stories in the window: rarity counted in the window cannot tell that Cuba,
+    # Havana and Washington are in every one of them; they never count.
     clusterer = Clusterer()
-    flag = "John Kerry raised the flag in Havana after 54 years, with Josefina Vidal and Obama."
-    clusterer.assign(1, "https://a/1", report("Flag", flag))
-    three = "Kerry and Vidal stood in Havana as the flag rose after 54 years."
-    assert clusterer.assign(2, "https://b/2", report("Speech", three, hours=1)).story_id is None
-    four = "Kerry, Obama and Vidal stood in Havana as the flag rose after 54 years."
-    assert clusterer.assign(3, "https://c/3", report("Flag up", four, hours=2)).story_id == 1
+    oil = ("The White House order threatens tariffs on countries that ship crude oil to Cuba; "
+           "Washington says Havana must negotiate, and the island's allies must choose.")  # fmt: skip
+    clusterer.assign(1, "https://a/1", report("Tariffs for Cuba's oil", oil))
+    sst = ("Estados Unidos devuelve a Cuba a la lista de patrocinadores del terrorismo; La "
+           "Habana acusa a Washington de castigar a la isla y a los cubanos.")  # fmt: skip
+    found = clusterer.assign(2, "https://b/2", report("Cuba, en la lista", sst, "es", 2))
+    assert found.story_id is None
 
 
 def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
@@ -179,7 +183,7 @@ def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
     found = clusterer.assign(2, "https://e/2", report("Detienen a Ferrer", spanish, "es", 1,
                                                       terms=terms[:2]))  # fmt: skip
     assert (found.story_id, found.joined) == (1, 1)
-    assert "figures none" in found.reason
+    assert "figures" not in found.reason
     # Four in common, but watchlist terms every Cuba story has and a single name: no.
     asylum = "Un cubano de Santiago de Cuba pidió asilo en Estados Unidos, dijo su familia."
     alone = clusterer.assign(3, "https://e/3", report("Asilo", asylum, "es", 2, terms=terms[1:]))

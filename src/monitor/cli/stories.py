@@ -9,6 +9,7 @@ from typing import TypeVar
 import click
 
 from monitor.cli.base import Context, duration, pass_context
+from monitor.jobs.cluster import context_of
 from monitor.jobs.cluster import recluster as run_recluster
 
 T = TypeVar("T")
@@ -41,5 +42,6 @@ def recluster(obj: Context, since: str | None) -> None:
     """Place every stored article in its story again, oldest first."""
     window = duration(since, "--since")
     with obj.store() as store:
-        report = run_recluster(store, datetime.now(UTC) - window if window else None)
+        start = datetime.now(UTC) - window if window else None
+        report = run_recluster(store, start, context=context_of(obj.config().watchlists))
     click.echo(f"{report.articles} articles placed in {report.stories} stories")

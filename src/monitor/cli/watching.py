@@ -19,6 +19,7 @@ from monitor.cli.base import (
     report_problems,
 )
 from monitor.cli.stories import by_story, story_line
+from monitor.jobs.cluster import context_of
 from monitor.jobs.cluster import recluster as run_recluster
 from monitor.jobs.rematch import rematch as run_rematch
 from monitor.matching.explain import explain_lines
@@ -235,7 +236,9 @@ def rematch(obj: Context, watchlist: str | None, skip_invalid: bool) -> None:
             store, obj.matcher(), datetime.now(UTC), watchlist=watchlist, keep=broken
         )
         # Stories compare matched terms: placed again when the hits changed.
-        stories = run_recluster(store) if report.added or report.removed or report.updated else None
+        changed = report.added or report.removed or report.updated
+        context = context_of(config.watchlists)
+        stories = run_recluster(store, context=context) if changed else None
     click.echo(
         f"{report.articles} articles: {report.added} hits added, {report.removed} removed, "
         f"{report.updated} updated (hits already sent in a digest are kept)"

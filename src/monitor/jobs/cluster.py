@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from monitor.matching.model import GroupRef, NoneOf, Rule, Watchlist
 from monitor.storage import Store
 from monitor.stories.cluster import WINDOW, Clusterer
 from monitor.stories.features import features_of
+from monitor.text.fold import fold_term
 from monitor.types import Placeable, Placement
 
 #: How far back the stories a new article may join are read from.
@@ -26,12 +28,48 @@ UNPLACED_PER_CYCLE = 2000
 _BATCH = 500
 
 
+def context_of(watchlists: Sequence[Watchlist]) -> frozenset[str]:
+    """The domain's own names, which tell no story from another: each alias of the terms
+    of the groups that half the watchlists' rules or more require, folded, and its last
+    word (by default Cuba and the United States: "cuba", "havana", "washington",
+    "ee uu", "trump", "diaz canel" and "canel"): on real news, the actors of the domain
+    (Díaz-Canel, Rubio) join developments that only share them. An alias ending in "*"
+    gives a prefix, kept with its "*"."""
+    required: dict[str, int] = {}
+    for watchlist in watchlists:
+        for name in _required(watchlist.rule):
+            required[name] = required.get(name, 0) + 1
+    common = {name for name, n in required.items() if 2 * n >= len(watchlists)}
+    words: set[str] = set()
+    for watchlist in watchlists:
+        for group in watchlist.groups:
+            if group.name in common:
+                for term in group.terms:
+                    for alias in (term.name, *term.aliases):
+                        star = "*" if alias.endswith("*") else ""
+                        folded = fold_term(alias.rstrip("*"))
+                        if folded:
+                            # The whole alias, and its last word: names are known by it.
+                            words.update((folded + star, folded.split()[-1] + star))
+    return frozenset(words)
+
+
+def _required(rule: Rule) -> set[str]:
+    """The groups a rule asks for (not those it excludes)."""
+    if isinstance(rule, GroupRef):
+        return {rule.group}
+    if isinstance(rule, NoneOf):
+        return set()
+    return set().union(*(_required(item) for item in rule.items))
+
+
 class Placer:
     """One cycle's placing of articles, the recent stories read on first use."""
 
-    def __init__(self, store: Store, now: datetime) -> None:
+    def __init__(self, store: Store, now: datetime, context: frozenset[str] = frozenset()) -> None:
         self._store = store
         self._now = now
+        self._context = context
         self._clusterer: Clusterer | None = None
 
     def place(self, articles: Sequence[Placeable]) -> list[Placement]:
@@ -39,7 +77,8 @@ class Placer:
         if not articles:
             return []
         if self._clusterer is None:
-            self._clusterer = Clusterer(self._store.story_members(self._now - LOOKBACK))
+            members = self._store.story_members(self._now - LOOKBACK)
+            self._clusterer = Clusterer(members, self._context)
         placements = _placements(self._clusterer, articles)
         self._store.save_placements(placements)
         return placements
@@ -56,7 +95,10 @@ class ReclusterReport:
 
 
 def recluster(
-    store: Store, since: datetime | None = None, batch_size: int = _BATCH
+    store: Store,
+    since: datetime | None = None,
+    batch_size: int = _BATCH,
+    context: frozenset[str] = frozenset(),
 ) -> ReclusterReport:
     """Place again every article published since ``since`` (all: None), in time order,
     among the stories of the articles before it."""
@@ -65,7 +107,7 @@ def recluster(
     for batch in store.placeable(since, batch_size):
         # Each batch among the stories placed before it, as a poll cycle would read
         # them: memory stays that of a few days of news, whatever the archive's size.
-        clusterer = Clusterer(store.story_members(batch[0].when - LOOKBACK))
+        clusterer = Clusterer(store.story_members(batch[0].when - LOOKBACK), context)
         placements = _placements(clusterer, batch)
         store.save_placements(placements)
         placed += len(placements)

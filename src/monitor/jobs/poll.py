@@ -41,7 +41,7 @@ from monitor.ingest import decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
-from monitor.jobs.cluster import Placer
+from monitor.jobs.cluster import Placer, context_of
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 from monitor.text.html import one_line
@@ -214,7 +214,8 @@ class Poller:
         """Place articles in stories. A failure here loses nothing: the articles are
         stored, and the next cycle places what this one could not."""
         if self._placer is None:
-            self._placer = Placer(self.store, self.clock())
+            context = context_of(self.matcher.watchlists) if self.matcher else frozenset()
+            self._placer = Placer(self.store, self.clock(), context)
         try:
             work(self._placer)
         except StorageError:

@@ -175,3 +175,12 @@ def m008_stories(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX story_features_at ON story_features(at)")
+
+
+@migrations()
+def m009_story_evidence(db: Database) -> None:
+    # What a report says happened (the uncommon words of its lead) and what it counts
+    # ("27 balsero"), compared for the same event (stories.evidence). Features stored
+    # before have neither; `monitor recluster` computes them again.
+    db.execute("ALTER TABLE story_features ADD COLUMN lead_words TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE story_features ADD COLUMN counts TEXT NOT NULL DEFAULT '[]'")

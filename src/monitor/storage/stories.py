@@ -26,8 +26,9 @@ FROM articles a
 
 _SAVE_FEATURES = """
 INSERT OR REPLACE INTO story_features
-    (article_id, signature, text_hash, words, title_words, numbers, names, terms, language, at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    (article_id, signature, text_hash, words, title_words, numbers, names, terms, language, at,
+     lead_words, counts)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -133,13 +134,16 @@ def _features(r: dict[str, Any]) -> StoryFeatures:
         numbers=frozenset(json.loads(r["numbers"])), names=frozenset(json.loads(r["names"])),
         terms=frozenset(json.loads(r["terms"])), language=r["language"],
         when=from_iso(r["at"]) or datetime.min,
+        lead_words=frozenset(json.loads(r["lead_words"])),
+        counts=frozenset(json.loads(r["counts"])),
     )  # fmt: skip
 
 
 def _feature_params(article_id: int, f: StoryFeatures) -> list[Any]:
     return [
         article_id, f.signature, f.text_hash, f.words, _list(f.title_words), _list(f.numbers),
-        _list(f.names), _list(f.terms), f.language, iso(f.when),
+        _list(f.names), _list(f.terms), f.language, iso(f.when), _list(f.lead_words),
+        _list(f.counts),
     ]  # fmt: skip
 
 

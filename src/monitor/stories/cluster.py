@@ -10,30 +10,30 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    (MinHash estimate), or at least ``SHARED_TEXT`` with headlines sharing
    ``SIMILAR_TITLE`` of their words: a wire story under another headline, trimmed or
    credited;
-3. **a report of the same event**, in any language, compared with the first report of
-   each story: they give the same figures and name the same people, places and matched
-   terms (``_same_event``): a figure that tells the event (``_tells``: not a round
-   number, a count or a day) and ``MIN_NAMES`` names, worth ``SAME_EVENT`` together, or
-   ``MANY_NAMES`` names and any shared figure (across languages, no figure is needed:
-   ``_translated``). A translation keeps these while every
-   word around them changes; two stories about one person on one day rarely share a
-   telling figure too. Names and figures found in many recent stories ("Cuba", "United
-   States", "20") do not count.
+3. **a report of the same event**, in any language: what the two share of names,
+   telling figures, matched terms and uncommon words of the lead, weighed against the
+   domain's context and the window's stories (``stories.evidence``), is at least
+   ``SAME_EVENT`` of what each says, with ``MIN_ANCHORS`` names or telling figures
+   among it; across languages, where the words of the lead cannot meet, at least
+   ``TRANSLATED`` with ``MIN_ANCHORS_ACROSS`` of them. Never when they count one thing
+   differently ("27 rafters", "50 rafters"): two landings, not one.
 
 Otherwise it starts a story of its own. At most ``MOST_COMPARED`` earlier articles, the
-most recent, are compared with each new one. Incremental: an article never moves once placed,
-and stories are never merged, so nothing is recomputed as the archive grows; a rebuild
-(``jobs.cluster.recluster``) places every article again in time order.
+most recent, are compared with each new one; for the same event, with the first report
+of each story. Incremental: an article
+never moves once placed, and stories are never merged, so nothing is recomputed as the
+archive grows; a rebuild (``jobs.cluster.recluster``) places every article again in
+time order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from monitor.stories import minhash
+from monitor.stories import evidence, minhash
 from monitor.types import StoryFeatures, StoryMember
 
 WINDOW = timedelta(hours=48)
@@ -46,19 +46,21 @@ SIMILAR_TITLE = 0.5
 #: Earlier articles compared with a new one, at most, the most recent first: bounds the
 #: work when many share a text (a feed whose entries all carry one summary).
 MOST_COMPARED = 200
-#: A name or figure in more than this share of the recent stories (and in more than
-#: ``FEW``) tells nothing about which story.
-COMMON = 0.02
-FEW = 5
-#: What two reports of one event share, at least (``_weight``), a figure among it: names
-#: alone join stories that only share their cast (on real news, a list of countries).
-SAME_EVENT = 4
-#: Names two reports of one event share, at least: figures alone (a price, a share of
-#: a vote) recur in stories that have nothing else in common.
-MIN_NAMES = 2
-#: Names that, shared with any figure, say one event without a telling figure; across
-#: languages, without a figure at all (``_translated``).
-MANY_NAMES = 4
+#: What two reports of one event share, at least, of what each says (the cosine of
+#: their weighted evidence, ``stories.evidence``): on real news, two developments of one
+#: subject (a saga's days, a yearly vote) share their cast and stay under it.
+SAME_EVENT = 0.40
+#: Names or telling figures among it: a subject's terms and words alone are not an event.
+MIN_ANCHORS = 1
+#: What two reports share, at least, whatever their likeness: a name and a term of two
+#: short texts make them alike, not one event.
+MIN_SHARED = 2.0
+#: Names and telling figures that outweigh two counts of one thing that differ: real
+#: reports of one event disagree on a detail ("406 insumisos", "460 insumisos").
+OUTWEIGHS_CONFLICT = 4
+#: Across languages only names, figures and terms can meet.
+TRANSLATED = 0.30
+MIN_ANCHORS_ACROSS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,17 @@ ALONE = Assignment(story_id=None, joined=None, reason="no earlier report of the 
 class Clusterer:
     """The recent articles and their stories, to place new ones among."""
 
-    def __init__(self, members: Iterable[StoryMember] = ()) -> None:
+    def __init__(self, members: Iterable[StoryMember] = (), context: Collection[str] = ()) -> None:
+        """``context``: the domain's words, never evidence (``stories.evidence``)."""
         self._members: dict[int, StoryMember] = {}
+        self._weigher = evidence.Weigher(context, lambda key: len(self._stories_with[key]))
+        self._keys: dict[int, dict[str, float]] = {}
         self._near = minhash.NearIndex()
         self._by_url: dict[str, int] = {}
         self._by_hash: dict[str, int] = {}
         self._by_title: dict[frozenset[str], int] = {}
         self._by_key: dict[str, set[int]] = defaultdict(set)
         self._stories_with: dict[str, set[int]] = defaultdict(set)
-        self._stories: set[int] = set()
         for member in sorted(members, key=lambda m: m.features.when):
             self._add(member)
 
@@ -149,34 +153,23 @@ class Clusterer:
         return Assignment(best[1].story_id, best[1].article_id, best[2])
 
     def _same_event(self, _url: str, features: StoryFeatures) -> Assignment | None:
-        rare = {k for k in _keys(features) if self._rare(k)}
-        candidates = set().union(*(self._by_key[k] for k in rare)) if rare else set()
-        best: tuple[int, StoryMember, str] | None = None
+        keys = self._weigher.keys(features)
+        candidates = set().union(*(self._by_key.get(k, ()) for k in keys)) if keys else set()
+        best: tuple[float, StoryMember, evidence.Shared] | None = None
         for other in _recent(candidates):
             member = self._near_in_time(other, features)
             if member is None:
                 continue
-            figures = (features.numbers & member.features.numbers) & rare
-            shared = _shared_names(features, member.features) & rare
-            weight = _weight(figures, shared)
-            if not (
-                _same_event(figures, shared, weight)
-                or _translated(features, member.features, shared, rare)
+            shared = self._weigher.compare(features, member.features, keys, self._keys[other])
+            if _one_event(features, member.features, shared) and (
+                best is None or shared.similarity > best[0]
             ):
-                continue
-            if best is None or weight > best[0]:
-                why = (f"reports the same event as article {other}: figures "
-                       f"{', '.join(sorted(figures)) or 'none'}; names "
-                       f"{', '.join(sorted(shared)) or 'none'}")  # fmt: skip
-                best = (weight, member, why)
+                best = (shared.similarity, member, shared)
         if best is None:
             return None
-        return Assignment(best[1].story_id, best[1].article_id, best[2])
-
-    def _rare(self, key: str) -> bool:
-        # Counted in stories, not articles: the name of the day's big story, carried by
-        # twenty outlets, still tells that story from the others.
-        return len(self._stories_with[key]) <= max(FEW, COMMON * len(self._stories))
+        _, member, shared = best
+        why = f"reports the same event as article {member.article_id}: {shared.describe()}"
+        return Assignment(member.story_id, member.article_id, why)
 
     def _add(self, member: StoryMember) -> None:
         f = member.features
@@ -191,63 +184,29 @@ class Clusterer:
             self._by_hash[f.text_hash] = member.article_id
         if len(f.title_words) >= MIN_TITLE_WORDS:
             self._by_title[f.title_words] = member.article_id
-        for key in _keys(f):
+        keys = self._weigher.keys(f)
+        self._keys[member.article_id] = keys
+        for key in keys:
             # Only the first report of each story is compared for the same event: an
-            # article that joined on shared figures and names is a step away from its
-            # story, and a story that took in steps of steps would drift from one event
-            # to the next.
+            # article that joined on shared evidence is a step away from its story, and
+            # a story that took in steps of steps would drift from one event to the next.
             if member.article_id == member.story_id:
                 self._by_key[key].add(member.article_id)
             self._stories_with[key].add(member.story_id)
-        self._stories.add(member.story_id)
 
 
 def _recent(ids: Iterable[int]) -> list[int]:
     return sorted(ids, reverse=True)[:MOST_COMPARED]
 
 
-def _keys(f: StoryFeatures) -> frozenset[str]:
-    return f.names | f.terms | f.numbers
-
-
-def _shared_names(a: StoryFeatures, b: StoryFeatures) -> set[str]:
-    """Names and terms both give, a term counted once with the name it ends in ("marco
-    rubio" and "rubio" are one)."""
-    names = set(a.names & b.names)
-    terms = {t for t in a.terms & b.terms if t.split()[-1] not in names}
-    return names | terms
-
-
-def _translated(a: StoryFeatures, b: StoryFeatures, shared: set[str], rare: set[str]) -> bool:
-    """The same event in the other language with no figure to show for it: many names in
-    common, two of them written alike in both texts (a person, a place, an outlet), not
-    only watchlist terms ("Cuban", "asylum", "United States" are in every other story)."""
-    if not (a.language and b.language and a.language != b.language):
+def _one_event(a: StoryFeatures, b: StoryFeatures, shared: evidence.Shared) -> bool:
+    if shared.conflict and shared.anchors < OUTWEIGHS_CONFLICT:
         return False
-    return len(shared) >= MANY_NAMES and len(a.names & b.names & rare) >= MIN_NAMES
-
-
-def _same_event(figures: frozenset[str], names: set[str], weight: int) -> bool:
-    """A figure that tells the event among enough names (``weight`` above the names'),
-    or many names and any figure."""
-    if len(names) < MIN_NAMES or not figures:
-        return False
-    return (weight >= SAME_EVENT and weight > len(names)) or len(names) >= MANY_NAMES
-
-
-def _weight(figures: frozenset[str], names: set[str]) -> int:
-    """What two reports share: a name is worth one, a figure that tells the event two."""
-    return sum(2 for f in figures if _tells(f)) + len(names)
-
-
-def _tells(value: str) -> bool:
-    """Whether a shared figure tells the event: three significant digits or more ("1443",
-    "63.7", "187") or a round number of 10,000 or more ("700000"). Smaller ones ("20",
-    "54", "2.5", "1000"), counts, ages, days and hours, recur in unrelated stories: on
-    real pages, an age of 75 and three names joined a whale rescue to an encyclopaedia
-    article on New Zealand."""
-    digits = value.replace(".", "").strip("0")
-    return len(digits) >= 3 or ("." not in value and int(value) >= 10_000)
+    if shared.total < MIN_SHARED:
+        return False  # two short texts alike in the little they say
+    if a.language and b.language and a.language != b.language:
+        return shared.similarity >= TRANSLATED and shared.anchors >= MIN_ANCHORS_ACROSS
+    return shared.similarity >= SAME_EVENT and shared.anchors >= MIN_ANCHORS
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -22,8 +22,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 from monitor.stories import minhash
+from monitor.stories.background import zipf
 from monitor.text.fold import fold_term
 from monitor.types import StoryFeatures
 
@@ -38,10 +40,21 @@ FOLDED_CHARS = 4000
 #: gives who, where and how many, and which a translation or a rewrite keeps. Names
 #: deep in a long article (its background, its links) join stories that are not one.
 LEAD_CHARS = 2000
+#: Characters of the text whose words are read: the first paragraph or two, which say
+#: what happened; what follows is background that developments of one subject share.
+WORDS_CHARS = 2000
 
 _NUMBER = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+$")
 _YEAR = re.compile(r"(?:19|20)\d\d$")
+# The number of a law, an order, a section or a resolution names a legal instrument,
+# which many events cite ("Executive Order 13902" in every Iran sanctions release).
+_INSTRUMENT = re.compile(
+    r"(?:order|act|section|sec|§|no|nº|núm|number|número|resolution|resolución|law|ley|"
+    r"decree|decreto|title|título|article|artículo|proclamation|proclamación|u\.s\.c|cfr|"
+    r"chapter|capítulo|determination|memorandum|nspm|eo)\.?\s*(?:n[oº]\.?\s*)?$",
+    re.IGNORECASE,
+)
 # A run of capitalised words, joined by the particles of Spanish names ("Fernández de
 # Cossío", "Vicente de la O Levy"); never across lines (a headline, then its text).
 _NAME = re.compile(
@@ -61,7 +74,36 @@ _FURNITURE = (
     "con información"
 )
 _NOT_NAMES = frozenset(fold_term(word) for word in _FURNITURE.split())
+# A word written in lower case: what the text says happened ("intercepted", "indultos").
+_WORD = re.compile(r"(?<![\w-])[a-záéíóúñü][\w-]{4,}")
+#: A capitalised word this common in its language (Zipf, ``stories.background``) is not
+#: a name: "Secretary", "Therefore", "Register", "States", "Israel", "General".
+COMMON_NAME = 4.0
+#: A lower-case word this common tells nothing of the event ("said", "government").
+COMMON_WORD = 4.0
+#: Letters of a word that identify it: "remittance" and "remittances" are one.
+STEM = 7
+# A count: a figure and the thing counted ("27 balseros", "553 prisoners").
+_COUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(?:mil\s+|de\s+)?([a-záéíóúñü]{4,})")
+#: Things whose counts differ between reports of one event: ages and spans of time.
+_TIME_WORDS = (
+    "year years ano anos day days dia dias hour horas hours hora month months meses "
+    "week weeks semana semanas minute minutes minuto minutos decade decades decada "
+    "decadas century siglo siglos percent ciento cent"
+)
+_MONTH_WORDS = (
+    "january february march april may june july august september october november december "
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre "
+    "noviembre diciembre"
+)
+_MONTHS = frozenset(w[:STEM] for w in _MONTH_WORDS.split())
+_TIMES = frozenset(_TIME_WORDS.split()) | _NOT_NAMES
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”(\-–—]\s*|\n)\s*$")
 _SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{1,40}$")
+
+
+# Words recur from one article to the next: folding each once saves most of the cost.
+_fold_word = lru_cache(maxsize=1 << 16)(fold_term)
 
 
 def features_of(
@@ -85,10 +127,12 @@ def features_of(
         words=count,
         title_words=title_words(title),
         numbers=numbers(lead),
-        names=names(lead),
+        names=names(lead, language),
         terms=frozenset(fold_term(t) for t in terms),
         language=language,
         when=when,
+        lead_words=lead_words(f"{title}\n{text[:WORDS_CHARS]}", language),
+        counts=counts(lead),
     )
 
 
@@ -99,9 +143,12 @@ def title_words(title: str) -> frozenset[str]:
 
 def numbers(text: str) -> frozenset[str]:
     """Figures of two digits or more, thousands separators and decimal commas unified;
-    years left out."""
+    years and the numbers of laws, orders and sections left out."""
     found = set()
-    for raw in set(_NUMBER.findall(text)):
+    for match in _NUMBER.finditer(text):
+        raw = match.group()
+        if _INSTRUMENT.search(text, max(0, match.start() - 24), match.start()):
+            continue
         if _THOUSANDS.match(raw):
             value = re.sub(r"\D", "", raw)
         else:
@@ -113,14 +160,68 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def names(text: str) -> frozenset[str]:
-    """The last word of each run of capitalised words, folded; a run's first word is
-    dropped when it is sentence furniture ("The Pentagon" is "pentagon")."""
+def names(text: str, language: str | None = None) -> frozenset[str]:
+    """Who and what the text names: of each run of capitalised words, its last word,
+    folded ("Marco Rubio" and "Rubio" are "rubio"), or the whole run when its last word
+    is a common one ("Asamblea General"). Not names: a common word alone ("Therefore",
+    "Secretary"), a heading in capitals ("CONTINUATION"), the first word of a sentence
+    that the text also writes in lower case, and sentence furniture ("The Pentagon" is
+    "pentagon")."""
     found = set()
-    for raw in set(_NAME.findall(text)):
-        words = fold_term(raw).split()
+    for match in _NAME.finditer(text):
+        if _heading(match.group()):
+            continue
+        words = _fold_word(match.group()).split()
         while words and words[0] in _NOT_NAMES:
             words = words[1:]
-        if words and len(words[-1]) > 2 and not words[-1].isdigit():
+        if not words or len(words[-1]) <= 2 or words[-1].isdigit():
+            continue
+        if len(words) == 1 and _opens_sentence(text, match.start()) and _written_lower(text, match):
+            continue
+        if zipf(words[-1], language) < COMMON_NAME:
             found.add(words[-1])
+        elif len(words) > 1:
+            found.add(" ".join(words))
     return frozenset(found)
+
+
+def lead_words(text: str, language: str | None = None) -> frozenset[str]:
+    """The uncommon words the lead writes in lower case, by their first ``STEM`` letters:
+    what happened ("intercepted", "eavesdropping", "indultos"), comparable within one
+    language."""
+    found = set()
+    for raw in set(_WORD.findall(text)):
+        word = _fold_word(raw)
+        if word.isalpha() and zipf(word, language) < COMMON_WORD:
+            found.add(word[:STEM])
+    return frozenset(found)
+
+
+def counts(text: str) -> frozenset[str]:
+    """Figures and what they count, "27 balsero" (the thing by its first ``STEM``
+    letters), years and spans of time left out."""
+    found = set()
+    for number, unit in _COUNT.findall(text):
+        value = re.sub(r"\D", "", number)
+        thing = fold_term(unit)
+        if thing in _TIMES or thing[:STEM] in _MONTHS or _YEAR.match(value):
+            continue
+        if thing.isalpha():
+            found.add(f"{int(value)} {thing[:STEM]}")
+    return frozenset(found)
+
+
+def _written_lower(text: str, match: re.Match[str]) -> bool:
+    """Whether the text also writes the word in lower case: a word capitalised only for
+    opening a sentence ("Continuation ... the continuation")."""
+    return f" {match.group().lower()}" in text
+
+
+def _heading(run: str) -> bool:
+    """A run in capitals that is not an acronym: a heading ("NOTICE", "CONTINUATION OF
+    THE NATIONAL EMERGENCY"), not a name."""
+    return run.isupper() and (" " in run or len(run) > 5)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    return bool(_SENTENCE_START.search(text, max(0, start - 3), start)) or start == 0
