@@ -197,3 +197,30 @@ def test_a_watchlist_left_out_at_start_is_named_in_the_log(tmp_path: Path, site:
     assert [e["watchlist"] for e in left] == ["broken"]
     assert any(str(e.get("file")).endswith("broken.yaml") and e.get("line") == 2 for e in events)
     assert code == 0
+
+
+def test_sighup_reloads_the_config_and_keeps_running(tmp_path: Path, site: Site) -> None:
+    service = Running(config_for(tmp_path, site), tmp_path / "service.log")
+    try:
+        assert wait_for(lambda: site.server.hits["/feed.xml"] >= 1), service.events()
+        # A new watchlist, then SIGHUP at once: loaded now, not at the next file check.
+        (service.config / "watchlists" / "energy.yaml").write_text(ENERGY)
+        service.process.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: any(e.get("signal") == "SIGHUP" for e in service.events()))
+        assert wait_for(lambda: any(e.get("event") == "reload" and e.get("status") == "ok"
+                                    for e in service.events()))  # fmt: skip
+        # A broken file on SIGHUP is refused as the watcher refuses it; it runs on.
+        (service.config / "monitor.yaml").write_text("poll:\n  interval: 2s\n  intervl: 5s\n")
+        service.process.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: any(e.get("status") == "refused" for e in service.events()))
+        polled = site.server.hits["/feed.xml"]
+        assert wait_for(lambda: site.server.hits["/feed.xml"] > polled)
+        assert service.process.poll() is None
+        code, _seconds, err = service.stop()
+        assert code == 0
+        assert b"leaked semaphore" not in err
+        assert b"Traceback" not in err
+    finally:
+        if service.process.poll() is None:
+            service.process.kill()
+            service.process.communicate()

@@ -36,6 +36,7 @@ from monitor.errors import (
     TooManyRedirects,
 )
 from monitor.ingest import due
+from monitor.text.fold import normalize
 from monitor.types import (
     Article,
     Entry,
@@ -137,8 +138,9 @@ def article(
     ``page_error`` is why the page is missing; a passing one plans a retry.
     """
     text, text_source = choose_text(page, entry)
+    text = normalize(text)
     retry = page_retry(1, now) if page_error is not None and transient(page_error) else None
-    title = entry.title or (page.title if page and page.title else "") or entry.url
+    title = normalize(entry.title or (page.title if page and page.title else "") or entry.url)
     language = (
         feed.language
         or (page.language if page else None)
@@ -150,7 +152,7 @@ def article(
         feed=feed.name,
         url=entry.url,
         title=title,
-        summary=entry.summary,
+        summary=normalize(entry.summary) if entry.summary else entry.summary,
         text=text,
         text_source=text_source,
         published=entry.published or (page.published if page else None),
@@ -174,7 +176,10 @@ def retried_page(
         text, source = choose_text(page, entry)
         if source == "page":
             return PageUpdate(
-                article_id=retry.article_id, text=text, page_attempts=attempts, page_retry_at=None
+                article_id=retry.article_id,
+                text=normalize(text),
+                page_attempts=attempts,
+                page_retry_at=None,
             )
     again = error is not None and transient(error)
     return PageUpdate(

@@ -44,7 +44,7 @@ from monitor.matching.mentions import (
 )
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.matching.verdict import Evaluation, hit_of, judge, required_groups
-from monitor.text.fold import FoldedText, fold_term, spacings
+from monitor.text.fold import FoldedText, fold_term, normalize, spacings
 from monitor.types import Hit
 
 __all__ = ["Evaluation", "Matcher", "Mention"]
@@ -142,7 +142,10 @@ class Matcher:
 
         ``only_possible`` skips watchlists whose rule cannot hold for lack of a group.
         """
-        fields: dict[str, FoldedText] = {"title": FoldedText(title), "body": FoldedText(text)}
+        fields: dict[str, FoldedText] = {
+            "title": FoldedText(normalize(title)),
+            "body": FoldedText(normalize(text)),
+        }
         automaton = self._automaton
         found: Found = {
             name: list(automaton.iter(folded.lower)) if automaton is not None else []

@@ -3,6 +3,7 @@
     every tick (≤ 1 min):   jobs.poll.Poller.run(due_only=True)      → heartbeat
     daily at digest.time:   jobs.send.send_digest (in a thread)      → retries if it failed
     every 2 s:              config/ changed? load it; keep the last good one if it fails
+    SIGHUP:                 load config/ now, with the same checks
     SIGTERM / SIGINT:       no new work; cancel the cycle (each write is atomic); stop
 
 Scheduling only: which feeds are due is in the store (``next_due_at``: interval, backoff,
@@ -106,11 +107,14 @@ class Service:
         self._scheduler: AsyncIOScheduler | None = None
         self._beat = datetime.min.replace(tzinfo=UTC)
         self._digest_failures = 0
+        self._reloads: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self._stop.set)
+        # `systemctl reload` and `kill -HUP`: reload now, as a changed file would.
+        loop.add_signal_handler(signal.SIGHUP, self._hangup)
         self._store = Store.open(self.config.database)
         now = self._clock()
         self._store.set_service_state(pid=os.getpid(), started_at=now, heartbeat_at=now,
@@ -224,6 +228,14 @@ class Service:
         self._digest_failures = 0
         log.error("digest failed: %s; its hits wait for the next digest", error,
                   extra={"fields": fields})  # fmt: skip
+
+    def _hangup(self) -> None:
+        fields = {"event": "signal", "signal": "SIGHUP"}
+        log.info("SIGHUP: reloading the config", extra={"fields": fields})
+        self._fingerprint = ()  # whatever the files say, the check below reloads
+        task = asyncio.get_running_loop().create_task(self._reload_job())
+        self._reloads.add(task)  # kept until done: the loop holds tasks weakly
+        task.add_done_callback(self._reloads.discard)
 
     async def _reload_job(self) -> None:
         current = fingerprint(self.config.directory)

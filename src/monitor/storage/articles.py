@@ -9,6 +9,7 @@ from typing import Any
 from monitor.storage.backend import Backend
 from monitor.storage.hits import INSERT_HIT, hit_params
 from monitor.storage.times import from_iso, iso
+from monitor.text.fold import normalize
 from monitor.types import (
     Article,
     FeedUpdate,
@@ -158,7 +159,7 @@ class ArticleQueries:
 
         The query is taken as plain words (all must occur), never as FTS syntax.
         """
-        rows = self.rows(_SEARCH, {"q": self.quote_fts(query), "limit": limit})
+        rows = self.rows(_SEARCH, {"q": self.quote_fts(normalize(query)), "limit": limit})
         return [
             SearchResult(
                 article_id=r["id"],

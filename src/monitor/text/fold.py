@@ -102,6 +102,24 @@ def _latin1_fold(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error("monitor-fold", _latin1_fold)
 
 
+# Format characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens,
+# direction marks) are invisible in a page and split a word for matching: "Cu\u200bba".
+_FORMAT = frozenset(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+_DROP_FORMAT = dict.fromkeys(map(ord, _FORMAT))
+
+
+def normalize(text: str) -> str:
+    """The text as matching, storing and searching read it: composed (NFC: "i\u0301" is
+    "í", as text pasted from macOS writes it) and without format characters. Text that
+    is already so (nearly all) is returned as it is."""
+    if text.isascii():
+        return text
+    # Format characters first: one between a letter and its accent keeps them apart.
+    if not _FORMAT.isdisjoint(text):
+        text = text.translate(_DROP_FORMAT)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def fold_cased(text: str) -> str:
     """Accents stripped, separators turned into spaces, length and case unchanged."""
     try:
