@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -122,3 +124,24 @@ def test_language_is_not_detected_when_not_needed() -> None:
     quiet = extract_html(ARTICLE, "https://example.org/a", PageNeeds(language=False))
     assert quiet is not None
     assert quiet.language is None
+
+
+def test_a_worker_killed_while_the_pool_starts_fails_no_page() -> None:
+    # As the OOM killer would: SIGKILL to the workers as soon as they exist, while the
+    # pool is starting. Before, the failed start was remembered and every page after it,
+    # of every feed, failed with BrokenProcessPool.
+    async def main() -> list[Any]:
+        async with ExtractorPool(2, 10.0, function=misbehave) as pool:
+            pool.warm()
+            processes: dict[int, Any] = {}
+            for _ in range(2000):  # bounded: 20 s at most
+                processes = dict(getattr(pool._pool, "_processes", None) or {})
+                if processes:
+                    break
+                await asyncio.sleep(0.01)
+            for process in processes.values():
+                os.kill(process.pid, signal.SIGKILL)
+            return [await pool.extract(f"page {n}".encode(), "u") for n in range(4)]
+
+    pages = asyncio.run(main())
+    assert [p.text for p in pages] == [f"page {n}" for n in range(4)]

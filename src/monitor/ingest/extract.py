@@ -174,9 +174,20 @@ class ExtractorPool:
         self._starting.add_done_callback(_quiet)
 
     async def _started(self) -> None:
-        self.warm()
-        assert self._starting is not None
-        await asyncio.shield(self._starting)
+        """The workers, started; a start that a dying worker broke (killed, out of
+        memory) is begun again once in a fresh pool, never remembered for every page."""
+        for _attempt in range(2):
+            self.warm()
+            starting = self._starting
+            assert starting is not None
+            try:
+                await asyncio.shield(starting)
+                return
+            except BrokenProcessPool:
+                if starting is self._starting:  # the first page to see it starts anew
+                    self._replace(self._pool)
+                    self._starting = None
+        raise ExtractError("extraction workers died while starting, twice")
 
     def _start_workers(self) -> None:
         pids = {f.result() for f in [self._pool.submit(os.getpid) for _ in range(self._workers)]}
