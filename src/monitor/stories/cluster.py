@@ -15,15 +15,15 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    domain's context and the window's stories (``stories.evidence``), is at least
    ``SAME_EVENT`` of what each says, with ``MIN_ANCHORS`` names or telling figures
    among it; across languages, where the words of the lead cannot meet, at least
-   ``TRANSLATED`` with ``MIN_ANCHORS_ACROSS`` of them. Never when they count one thing
-   differently ("27 rafters", "50 rafters"): two landings, not one.
+   ``TRANSLATED`` with ``MIN_ANCHORS_ACROSS`` of them; ``MIN_SHARED`` in weight in all.
+   Never when they count one thing differently ("27 rafters", "50 rafters": two
+   landings), unless they share ``OUTWEIGHS_CONFLICT`` names or telling figures.
 
 Otherwise it starts a story of its own. At most ``MOST_COMPARED`` earlier articles, the
 most recent, are compared with each new one; for the same event, with the first report
-of each story. Incremental: an article
-never moves once placed, and stories are never merged, so nothing is recomputed as the
-archive grows; a rebuild (``jobs.cluster.recluster``) places every article again in
-time order.
+of each story. Incremental: an article never moves once placed, and stories are never
+merged, so nothing is recomputed as the archive grows; a rebuild
+(``jobs.cluster.recluster``) places every article again in time order.
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ COMMON_WORD = 4.0
 STEM = 7
 # A count: a figure and the thing counted ("27 balseros", "553 prisoners").
 _COUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(?:mil\s+|de\s+)?([a-záéíóúñü]{4,})")
-#: Things whose counts differ between reports of one event: ages and spans of time.
+#: Not things counted: ages and spans of time, whose counts differ between reports of
+#: one event, and sentence furniture ("278 para").
 _TIME_WORDS = (
     "year years ano anos day days dia dias hour horas hours hora month months meses "
     "week weeks semana semanas minute minutes minuto minutos decade decades decada "
@@ -97,7 +98,7 @@ _MONTH_WORDS = (
     "noviembre diciembre"
 )
 _MONTHS = frozenset(w[:STEM] for w in _MONTH_WORDS.split())
-_TIMES = frozenset(_TIME_WORDS.split()) | _NOT_NAMES
+_NOT_COUNTED = frozenset(_TIME_WORDS.split()) | _NOT_NAMES
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”(\-–—]\s*|\n)\s*$")
 _SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{1,40}$")
 
@@ -204,7 +205,7 @@ def counts(text: str) -> frozenset[str]:
     for number, unit in _COUNT.findall(text):
         value = re.sub(r"\D", "", number)
         thing = fold_term(unit)
-        if thing in _TIMES or thing[:STEM] in _MONTHS or _YEAR.match(value):
+        if thing in _NOT_COUNTED or thing[:STEM] in _MONTHS or _YEAR.match(value):
             continue
         if thing.isalpha():
             found.add(f"{int(value)} {thing[:STEM]}")
