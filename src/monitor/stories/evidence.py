@@ -16,9 +16,10 @@ What counts, each key with a weight:
   translation share it, but a subject's terms recur in all its developments;
 - an uncommon **word of the lead**, in the same language only — 0.5.
 
-Never evidence: the domain's own context (``context``: every word of the watchlists'
-shared groups, "Cuba", "Havana", "United States", "EE.UU.", "Trump", "cubano"…) and the
-news agencies that credit a story. A key found in more than ``FEW`` of the window's
+Never evidence: the domain's own context (``context``: the aliases, and their last
+words, of the groups most watchlists require, with a shipped prior: "Cuba", "Havana",
+"United States", "EE.UU.", "Trump", "cubano"…) and the news agencies that credit a
+story. A key found in more than ``FEW`` of the window's
 stories weighs less, in proportion: the names of a saga are in all its stories.
 
 The measure is the cosine of the two weighted sets: what they share against what each
