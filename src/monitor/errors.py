@@ -17,6 +17,7 @@ translated into these at the module that imports the library, with ``raise ... f
     │   │   └── NotAPage             an article link that answers with something not HTML
     │   └── ParseError       the body is not a feed with entries
     ├── ExtractError         the extraction worker failed or ran past its deadline
+    │   └── PageBreaksWorkers    the page killed its worker twice: it is quarantined
     ├── StorageError         the database could not be opened or written
     └── DeliveryError        a digest could not be delivered
 
@@ -116,6 +117,11 @@ class ParseError(FeedError):
 
 class ExtractError(MonitorError):
     """Full-text extraction failed or ran out of time."""
+
+
+class PageBreaksWorkers(ExtractError):
+    """The page's extraction killed its worker twice, the second time in a pool of its
+    own: it is kept with the feed's summary and never extracted again."""
 
 
 class StorageError(MonitorError):

@@ -153,6 +153,8 @@ class Article:
     page_retry_at: datetime | None = None
     #: Page fetches tried so far (0 when the page was never wanted or came at once).
     page_attempts: int = 0
+    #: Why the page's text is not the text (one line), or None.
+    page_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,6 +180,8 @@ class PageUpdate:
     text: str | None
     page_attempts: int
     page_retry_at: datetime | None
+    #: Why the page still gave no text (one line), or None.
+    page_error: str | None = None
     hits: tuple[Hit, ...] = ()
 
 
@@ -326,6 +330,8 @@ class StoredArticle:
     feed: str
     language: str | None
     published: datetime | None
+    #: Why the page's text is not the text (one line), or None.
+    page_error: str | None = None
     #: Its story, and why it joined it (None until placed).
     story_id: int | None = None
     story_reason: str | None = None

@@ -18,6 +18,7 @@ from monitor.errors import (
     InvalidURL,
     MonitorError,
     NotAPage,
+    PageBreaksWorkers,
     ResponseTooLarge,
 )
 from monitor.ingest import decide
@@ -206,7 +207,21 @@ def test_a_passing_page_failure_plans_retries_that_stop() -> None:
     )
     assert last.page_retry_at is None  # the tries are used up
     came = decide.retried_page(retry, ExtractedPage(text=LONG), None, now=NOW)
-    assert (came.text, came.page_retry_at) == (LONG, None)
+    assert (came.text, came.page_retry_at, came.page_error) == (LONG, None, None)
+
+
+def test_the_page_error_says_why_the_text_is_the_summary() -> None:
+    def stored(error: MonitorError | None, page: ExtractedPage | None = None) -> str | None:
+        return decide.article(
+            FEED, PARSED, entry(), page, now=NOW, detect=lambda t: "es", page_error=error
+        ).page_error
+
+    assert stored(HTTPStatusError("u", 403)) == "HTTP 403"
+    assert stored(PageBreaksWorkers("quarantined: u broke its\nworker")) == (
+        "quarantined: u broke its worker"  # one line
+    )
+    assert stored(None, ExtractedPage(text=LONG)) is None
+    assert stored(None) is None  # no page wanted or none found: nothing failed
 
 
 def test_a_410_marks_the_feed_gone_and_waits_the_longest_backoff() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from monitor.errors import ExtractError
+from monitor.errors import ExtractError, PageBreaksWorkers
 from monitor.ingest.extract import ExtractorPool, detect_language, extract_html
 from monitor.types import PageNeeds
 from tests.support.config import DATA
@@ -78,9 +78,72 @@ def test_a_hung_page_is_cut_off_and_the_pool_goes_on() -> None:
 
 def test_a_crashing_worker_is_replaced() -> None:
     crashed, fine = _pool_run(b"crash", b"ok")
-    assert isinstance(crashed, ExtractError)
-    assert "crashed" in str(crashed)
+    assert isinstance(crashed, PageBreaksWorkers)
+    assert "broke its extraction worker twice" in str(crashed)
     assert fine.text == "ok"
+
+
+def _concurrently(
+    pages: list[bytes], workers: int = 2, kill_after: float | None = None
+) -> list[Any]:
+    """Extract ``pages`` all at once; with ``kill_after``, SIGKILL one worker then."""
+
+    async def one(pool: ExtractorPool, html: bytes) -> Any:
+        try:
+            return await pool.extract(html, "https://example.org/p")
+        except ExtractError as e:
+            return e
+
+    async def main() -> list[Any]:
+        async with ExtractorPool(workers, 20.0, function=misbehave) as pool:
+            tasks = [asyncio.ensure_future(one(pool, html)) for html in pages]
+            if kill_after is not None:
+                await asyncio.sleep(kill_after)
+                processes = list(getattr(pool._pool, "_processes", {}).values())
+                assert processes, "the workers should be running"
+                os.kill(processes[0].pid, signal.SIGKILL)
+            return await asyncio.gather(*tasks)
+
+    return asyncio.run(main())
+
+
+def test_a_page_that_kills_its_worker_is_the_only_page_lost() -> None:
+    # Every page in flight in the pool sees the same BrokenProcessPool; only the one that
+    # breaks a worker again, alone, is blamed.
+    pages = [b"slow 1", b"crash", b"slow 2", b"slow 3", b"ok"]
+    results = _concurrently(pages)
+    assert isinstance(results[1], PageBreaksWorkers)
+    assert [r.text for i, r in enumerate(results) if i != 1] == [
+        "slow 1", "slow 2", "slow 3", "ok"
+    ]  # fmt: skip
+
+
+def test_a_worker_killed_from_outside_loses_no_page() -> None:
+    # The OOM killer takes a worker mid-page: the pages in flight are all tried again.
+    pages = [f"slow {n}".encode() for n in range(6)]
+    results = _concurrently(pages, kill_after=1.5)
+    assert [getattr(r, "text", r) for r in results] == [p.decode() for p in pages]
+
+
+def test_pages_beside_a_hung_one_go_on_in_the_fresh_pool() -> None:
+    async def main() -> list[Any]:
+        async with ExtractorPool(2, 1.5, function=misbehave) as pool:
+
+            async def one(html: bytes, after: float = 0.0) -> Any:
+                await asyncio.sleep(after)
+                try:
+                    return await pool.extract(html, "u")
+                except ExtractError as e:
+                    return e
+
+            await pool.extract(b"ok", "u")  # the workers are up
+            # "slow" is in flight (1.0 s to 1.6 s) when hang's pool is killed at 1.5 s.
+            return list(await asyncio.gather(one(b"hang"), one(b"slow", after=1.0)))
+
+    hung, slow = asyncio.run(main())
+    assert isinstance(hung, ExtractError)
+    assert not isinstance(hung, PageBreaksWorkers)  # a deadline is not a crash
+    assert getattr(slow, "text", slow) == "slow"
 
 
 def test_an_exception_in_the_worker_becomes_extract_error() -> None:

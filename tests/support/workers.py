@@ -15,4 +15,6 @@ def misbehave(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> Extrac
         os._exit(1)
     if html == b"raise":
         raise ValueError("bad markup")
+    if html.startswith(b"slow"):
+        time.sleep(0.6)  # long enough to be in flight when another page breaks the pool
     return ExtractedPage(text=html.decode(), title=str(os.getpid()))

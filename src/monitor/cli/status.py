@@ -22,6 +22,8 @@ from monitor.types import Feed, FeedHealth, PendingDigest, SentDigest, ServiceSt
 #: every look for due feeds (at least once a minute) and as each feed of a cycle ends.
 HEALTHY_WITHIN = timedelta(minutes=10)
 NAME_WIDTH = 40
+#: Quarantined pages listed by URL; the count says how many more.
+QUARANTINE_SHOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class _View:
     service: ServiceState
     last_digest: SentDigest | None
     pending: PendingDigest | None
+    #: Pages never extracted again (URL, why, since when), newest first.
+    quarantined: list[tuple[str, str, datetime]]
 
 
 @click.command()
@@ -56,7 +60,7 @@ def status(obj: Context, as_json: bool, health: bool) -> None:
 
 def _read(obj: Context, config: Config) -> _View:
     if not config.database.exists():
-        return _View([_never_polled(f) for f in config.feeds], ServiceState(), None, None)
+        return _View([_never_polled(f) for f in config.feeds], ServiceState(), None, None, [])
     with obj.store(readonly=True) as store:
         found = {h.name: h for h in store.feed_health()}
         sent = store.sent_digests(limit=1)
@@ -65,6 +69,7 @@ def _read(obj: Context, config: Config) -> _View:
             service=store.service_state(),
             last_digest=sent[0] if sent else None,
             pending=store.pending_digest(),
+            quarantined=store.quarantined_pages(),
         )
 
 
@@ -95,7 +100,9 @@ def _print(view: _View, config: Config, now: datetime) -> None:
     due = sum(1 for h in view.feeds if h.next_due_at is None or h.next_due_at <= now)
     failing = sum(1 for h in view.feeds if h.last_error and not h.gone_since)
     gone = sum(1 for h in view.feeds if h.gone_since)
-    click.echo(f"feeds:   {len(view.feeds)} ({due} due, {failing} failing, {gone} gone)\n")
+    click.echo(f"feeds:   {len(view.feeds)} ({due} due, {failing} failing, {gone} gone)")
+    _print_quarantined(view.quarantined, now)
+    click.echo("")
     width = min(max((len(h.name) for h in view.feeds), default=4), NAME_WIDTH)
     click.echo(f"{'FEED':<{width}}  {'STATE':<12} {'FETCHED':<9} {'NEXT':<9} {'ITEMS':>6} HITS")
     for h in view.feeds:
@@ -106,6 +113,18 @@ def _print(view: _View, config: Config, now: datetime) -> None:
         )
         if h.last_error:
             click.echo(f"{'':<{width}}  error: {h.last_error} ({h.consecutive_failures}x)")
+
+
+def _print_quarantined(pages: list[tuple[str, str, datetime]], now: datetime) -> None:
+    """The pages kept with their feed's summary because they kill extraction workers."""
+    if not pages:
+        return
+    click.echo(f"pages:   {len(pages)} quarantined (they broke an extraction worker twice; "
+               "their articles keep the feed's summary)")  # fmt: skip
+    for url, _reason, at in pages[:QUARANTINE_SHOWN]:
+        click.echo(f"         {url} ({ago(at, now)})")
+    if len(pages) > QUARANTINE_SHOWN:
+        click.echo(f"         … and {len(pages) - QUARANTINE_SHOWN} more")
 
 
 def _fit(name: str, width: int) -> str:

@@ -186,6 +186,8 @@ def explain(obj: Context, ref: str) -> None:
         fail(f"no stored article with id or URL {ref!r}")
     click.echo(f"article {article.article_id}: {article.title}")
     click.echo(f"  {article.url} ({article.feed}; text from the {article.text_source})")
+    if article.page_error:
+        click.echo(f"  page: {article.page_error}")
     click.echo(f"  {_story(obj, article.article_id)}")
     evaluations = obj.matcher().evaluate(
         article.title, article.text, article.language, explain=True

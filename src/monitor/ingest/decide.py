@@ -162,7 +162,13 @@ def article(
         source=entry.source,
         page_retry_at=retry,
         page_attempts=1 if wants_page(feed, entry) else 0,
+        page_error=_why(page_error, text_source),
     )
+
+
+def _why(error: MonitorError | None, source: TextSource) -> str | None:
+    """The page's failure, one line, when the text is not the page's."""
+    return None if error is None or source == "page" else " ".join(str(error).split())[:300]
 
 
 def retried_page(
@@ -187,6 +193,7 @@ def retried_page(
         text=None,
         page_attempts=attempts,
         page_retry_at=page_retry(attempts, now) if again else None,
+        page_error=_why(error, "summary") or "the page still has no article text",
     )
 
 

@@ -13,6 +13,7 @@ import copy
 import logging
 import multiprocessing
 import os
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,7 +24,7 @@ import py3langid
 import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG, Document
 
-from monitor.errors import ExtractError
+from monitor.errors import ExtractError, PageBreaksWorkers
 from monitor.ingest.headmeta import head_metadata
 from monitor.ingest.lifeline import PARENT_ENV, die_with_parent
 from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
@@ -116,6 +117,12 @@ class ExtractorPool:
 
     Use ``async with``. A page past its deadline raises ExtractError; its worker is killed
     and a fresh pool takes over, so one hostile page never stalls the rest.
+
+    A worker that dies on its own (SIGKILL from the OOM killer, a crash in lxml) breaks
+    its whole pool, and every page in flight there sees the same error: none of them can
+    be blamed. The pool is replaced, and each of those pages is tried again alone, in a
+    one-worker pool of its own; a page that breaks that one too is the cause, and raises
+    PageBreaksWorkers (the caller quarantines it). The other pages come through.
     """
 
     def __init__(
@@ -134,6 +141,12 @@ class ExtractorPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["monitor.ingest._preload"])
         self._pool = self._new_pool()
+        #: Pools this object killed itself (a page's deadline): their other pages are
+        #: innocent and go to the next pool as they are.
+        self._killed: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+        #: One worker, one page at a time, for the pages of a pool that died on its own.
+        self._alone: ProcessPoolExecutor | None = None
+        self._alone_turn: asyncio.Lock | None = None
         self._slots: asyncio.Semaphore | None = None
         self._starting: asyncio.Task[None] | None = None
 
@@ -146,9 +159,9 @@ class ExtractorPool:
         """The workers were asked to start (a page needed them)."""
         return self._starting is not None
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self._workers,
+            workers or self._workers,
             mp_context=self._context,
             max_tasks_per_child=self._max_tasks,
             initializer=die_with_parent,
@@ -185,7 +198,7 @@ class ExtractorPool:
                 return
             except BrokenProcessPool:
                 if starting is self._starting:  # the first page to see it starts anew
-                    self._replace(self._pool)
+                    self._discard(self._pool, killed=False)
                     self._starting = None
         raise ExtractError("extraction workers died while starting, twice")
 
@@ -199,14 +212,20 @@ class ExtractorPool:
         else:
             self.terminate()  # interrupted or failing: do not wait for pages in progress
 
+    def _pools(self) -> list[ProcessPoolExecutor]:
+        return [self._pool] if self._alone is None else [self._pool, self._alone]
+
     def close(self) -> None:
         """Finish the pages in progress, then stop the workers."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in self._pools():
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def terminate(self) -> None:
         """Stop now: the pages in progress are dropped and the workers killed."""
-        processes = list(getattr(self._pool, "_processes", {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        pools = self._pools()
+        processes = [p for pool in pools for p in getattr(pool, "_processes", {}).values()]
+        for pool in pools:
+            pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.kill()
         for process in processes:
@@ -226,10 +245,28 @@ class ExtractorPool:
                 try:
                     return await self._run(pool, html, url, needs)
                 except BrokenProcessPool:
-                    # Our pool was replaced under us (another page timed out): try once more.
-                    if pool is self._pool:
-                        self._replace(pool)
-            raise ExtractError(f"{url}: extraction worker crashed")
+                    if pool not in self._killed:  # it died on its own: any page may be why
+                        self._discard(pool, killed=False)
+                        return await self._run_alone(html, url, needs)
+                    # We killed it for another page's deadline: this one goes on as it is.
+            raise ExtractError(f"{url}: extraction workers were replaced twice under it")
+
+    async def _run_alone(self, html: bytes, url: str, needs: PageNeeds) -> ExtractedPage | None:
+        """A page that was in a pool when a worker died, tried again in a pool of its own:
+        if it breaks that one too, it is the page that kills workers."""
+        if self._alone_turn is None:
+            self._alone_turn = asyncio.Lock()
+        async with self._alone_turn:
+            if self._alone is None:
+                self._alone = self._new_pool(workers=1)
+            pool = self._alone
+            try:
+                return await self._run(pool, html, url, needs)
+            except BrokenProcessPool as e:
+                self._discard(pool, killed=False)
+                raise PageBreaksWorkers(
+                    f"quarantined: {url} broke its extraction worker twice, the second time alone"
+                ) from e
 
     async def _run(
         self, pool: ProcessPoolExecutor, html: bytes, url: str, needs: PageNeeds
@@ -238,18 +275,25 @@ class ExtractorPool:
         try:
             return await asyncio.wait_for(future, self._timeout)
         except TimeoutError as e:
-            self._replace(pool)
+            self._discard(pool, killed=True)
             raise ExtractError(f"{url}: extraction took over {self._timeout:g}s") from e
         except BrokenProcessPool:
             raise
         except Exception as e:  # anything trafilatura or lxml raised inside the worker
             raise ExtractError(f"{url}: extraction failed: {type(e).__name__}: {e}") from e
 
-    def _replace(self, pool: ProcessPoolExecutor) -> None:
-        if pool is not self._pool:
+    def _discard(self, pool: ProcessPoolExecutor, *, killed: bool) -> None:
+        """Put a fresh pool in the place of ``pool`` (once, whoever asks first) and kill
+        its workers: a stuck worker cannot be cancelled, and killing it is the only way
+        to get the core back. ``killed`` says it is we who end it, for a deadline."""
+        if pool is self._pool:
+            self._pool = self._new_pool()
+        elif pool is self._alone:
+            self._alone = None
+        else:
             return
-        self._pool = self._new_pool()
-        # A stuck worker cannot be cancelled; killing it is the only way to get the core back.
+        if killed:
+            self._killed.add(pool)
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)

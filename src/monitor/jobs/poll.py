@@ -35,6 +35,7 @@ from monitor.errors import (
     FeedError,
     HTTPStatusError,
     MonitorError,
+    PageBreaksWorkers,
     StorageError,
 )
 from monitor.ingest import decide
@@ -95,6 +96,8 @@ class Poller:
     clock: Clock = utc_now
     rng: random.Random = field(default_factory=random.Random)
     _backlog: asyncio.Semaphore | None = field(default=None, init=False)
+    #: Pages never to fetch or extract again (they killed their worker twice).
+    _quarantined: set[str] | None = field(default=None, init=False)
     _placer: Placer | None = field(default=None, init=False)
 
     async def run(
@@ -247,10 +250,19 @@ class Poller:
         """The page's extracted text, or why there is none (the summary is used)."""
         if self._backlog is None:
             self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
+        if self._quarantined is None:
+            self._quarantined = self.store.quarantined_urls()
+        if url in self._quarantined:
+            return None, PageBreaksWorkers(f"quarantined: {url} broke its extraction worker")
         async with self._backlog:
             try:
                 result = await self.fetcher.fetch_page(url)
                 return await self.extractor.extract(result.body, result.final_url, needs), None
+            except PageBreaksWorkers as e:
+                log.warning("page %s: quarantined, never extracted again: %s", url, e)
+                self._quarantined.add(url)
+                self.store.quarantine(url, str(e), self.clock())
+                return None, e
             except (FeedError, ExtractError) as e:
                 log.info("page %s: using the feed summary: %s", url, e)
                 return None, e

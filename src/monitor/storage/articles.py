@@ -21,8 +21,9 @@ from monitor.types import (
 
 _INSERT_ARTICLE = """
 INSERT INTO articles (key, feed_id, url, title, summary, text, text_source, author,
-                      language, source, published, fetched_at, page_attempts, page_retry_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      language, source, published, fetched_at, page_attempts, page_retry_at,
+                      page_error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO NOTHING
 """
 
@@ -118,7 +119,9 @@ class ArticleQueries:
         marks = ",".join("?" * len(feeds))
         rows = self.rows(
             f"{_ARTICLE} WHERE a.page_retry_at IS NOT NULL AND a.page_retry_at <= ?"
-            f" AND f.name IN ({marks}) ORDER BY a.page_retry_at LIMIT ?",
+            f" AND f.name IN ({marks})"
+            " AND a.url NOT IN (SELECT url FROM quarantined_pages)"
+            " ORDER BY a.page_retry_at LIMIT ?",
             [iso(now), *feeds, limit],
         )
         return [
@@ -137,13 +140,16 @@ class ArticleQueries:
         removed = added = 0
         with self.write() as db:
             db.execute(
-                "UPDATE articles SET page_attempts = ?, page_retry_at = ? WHERE id = ?",
-                [update.page_attempts, iso(update.page_retry_at), update.article_id],
-            )
+                "UPDATE articles SET page_attempts = ?, page_retry_at = ?, page_error = ?"
+                " WHERE id = ?",
+                [update.page_attempts, iso(update.page_retry_at), update.page_error,
+                 update.article_id],
+            )  # fmt: skip
             if update.text is None:
                 return 0, 0
             db.execute(
-                "UPDATE articles SET text = ?, text_source = 'page' WHERE id = ?",
+                "UPDATE articles SET text = ?, text_source = 'page', page_error = NULL"
+                " WHERE id = ?",
                 [update.text, update.article_id],
             )
             cursor = db.execute(
@@ -153,6 +159,24 @@ class ArticleQueries:
             for hit in update.hits:
                 added += db.execute(INSERT_HIT, hit_params(update.article_id, hit, now)).rowcount
         return removed, added
+
+    def quarantined_urls(self: Backend) -> set[str]:
+        """The pages never to extract again (they killed their worker twice)."""
+        return {r["url"] for r in self.rows("SELECT url FROM quarantined_pages")}
+
+    def quarantined_pages(self: Backend) -> list[tuple[str, str, datetime]]:
+        """Each quarantined page: its URL, why, and since when; newest first."""
+        rows = self.rows("SELECT url, reason, at FROM quarantined_pages ORDER BY at DESC")
+        return [(r["url"], r["reason"], datetime.fromisoformat(r["at"])) for r in rows]
+
+    def quarantine(self: Backend, url: str, reason: str, now: datetime) -> None:
+        """Never extract ``url`` again; the first reason recorded stays."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO quarantined_pages (url, reason, at) VALUES (?, ?, ?)"
+                " ON CONFLICT (url) DO NOTHING",
+                [url, reason, iso(now)],
+            )
 
     def search(self: Backend, query: str, limit: int = 20) -> list[SearchResult]:
         """Full-text search over titles and text; accents and case do not matter.
@@ -178,7 +202,7 @@ def _article_params(feed_id: int, a: Article) -> list[Any]:
     return [
         a.key, feed_id, a.url, a.title, a.summary, a.text, a.text_source, a.author,
         a.language, a.source, iso(a.published), iso(a.fetched_at), a.page_attempts,
-        iso(a.page_retry_at),
+        iso(a.page_retry_at), a.page_error,
     ]  # fmt: skip
 
 
@@ -209,6 +233,7 @@ def _stored_article(row: dict[str, Any]) -> StoredArticle:
         feed=row["feed"],
         language=row["language"],
         published=from_iso(row["published"]),
+        page_error=row.get("page_error"),
         story_id=row.get("story_id"),
         story_reason=row.get("story_reason"),
     )

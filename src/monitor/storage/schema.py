@@ -184,3 +184,21 @@ def m009_story_evidence(db: Database) -> None:
     # before have neither; `monitor recluster` computes them again.
     db.execute("ALTER TABLE story_features ADD COLUMN lead_words TEXT NOT NULL DEFAULT '[]'")
     db.execute("ALTER TABLE story_features ADD COLUMN counts TEXT NOT NULL DEFAULT '[]'")
+
+
+@migrations()
+def m010_page_errors_and_quarantine(db: Database) -> None:
+    # Why the page's text is not the article's (one line), shown by `explain`; null when
+    # the page gave the text or was never wanted.
+    db.execute("ALTER TABLE articles ADD COLUMN page_error TEXT")
+    # Pages whose extraction killed its worker twice, the second time alone: never
+    # extracted again, whatever entry links to them (ingest.extract).
+    db.execute(
+        """
+        CREATE TABLE quarantined_pages (
+            url TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,             -- one line
+            at TEXT NOT NULL                  -- UTC ISO 8601
+        )
+        """
+    )
