@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -45,7 +46,7 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def run(config: Path, at: float | None, every: float, kills: int, rng: random.Random) -> dict:
+def run(config: Path, at: float | None, every: float, kills: int, rng: random.Random) -> dict[str, Any]:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor", "--config", str(config), "-q", "poll", "--json"],
