@@ -46,7 +46,9 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def run(config: Path, at: float | None, every: float, kills: int, rng: random.Random) -> dict[str, Any]:
+def run(
+    config: Path, at: float | None, every: float, kills: int, rng: random.Random
+) -> dict[str, Any]:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "monitor", "--config", str(config), "-q", "poll", "--json"],
