@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "monitor.ingest.headmeta",
             "monitor.ingest.due",
             "monitor.ingest.decide",
+            "monitor.ingest.corrections",
             "monitor.matching.*",
             "monitor.stories.*",
             "monitor.digest",

@@ -92,6 +92,23 @@ class Entry:
     source: str | None = None
     #: Keys older versions stored this entry under; a stored one means it is not new.
     legacy_keys: tuple[str, ...] = ()
+    #: A hash of what the feed says of the entry (title, summary, updated date): when it
+    #: changes, the outlet corrected the entry.
+    revision: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KnownEntry:
+    """What the store holds of an entry already stored, to tell a correction."""
+
+    article_id: int
+    feed_id: int
+    #: The entry's revision when last stored; None for articles stored before revisions.
+    revision: str | None
+    #: Corrections followed so far.
+    corrections: int
+    title: str
+    text_source: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,6 +172,19 @@ class Article:
     page_attempts: int = 0
     #: Why the page's text is not the text (one line), or None.
     page_error: str | None = None
+    #: The entry's revision (``Entry.revision``).
+    revision: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Correction:
+    """A stored article whose entry the feed changed: what it is now, and its hits.
+
+    It keeps its id and its story; its unsent hits are replaced, sent ones stay sent."""
+
+    article_id: int
+    article: Article
+    hits: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -267,6 +297,10 @@ class FeedUpdate:
     articles: tuple[Article, ...] = ()
     #: Hits of each article, by article key.
     hits: tuple[tuple[str, Hit], ...] = ()
+    #: Stored articles whose entry the feed corrected, re-fetched and re-matched.
+    corrections: tuple[Correction, ...] = ()
+    #: New revisions to record without a re-fetch, by article id (see decide.corrections).
+    revisions: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -277,6 +311,8 @@ class FeedOutcome:
     status: FeedStatus
     new_articles: int = 0
     hits: int = 0
+    #: Stored articles whose entry the feed corrected, fetched and matched again.
+    corrected: int = 0
     error: str | None = None
     #: The failure was a DNS or connection error (no route to the feed's host).
     unreachable: bool = False
@@ -314,6 +350,7 @@ class RunReport:
             "hits": sum(o.hits for o in self.outcomes),
             "seconds": round(self.seconds, 3),
             "pages_recovered": self.pages_recovered,
+            "corrected": sum(o.corrected for o in self.outcomes),
             "errors": [{"feed": o.feed, "error": o.error} for o in self.outcomes if o.error],
         }
 
@@ -357,6 +394,8 @@ class StoredHit:
     digest_id: int | None = None
     #: The article's story (stories.cluster); None until it is placed.
     story_id: int | None = None
+    #: Found by a correction of the article's entry (the digest marks it updated).
+    corrected: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -212,3 +212,21 @@ def test_utf16_feeds_are_read_whatever_their_label(encoding: str, content_type: 
     )
     parsed = _parse(text.encode(encoding), content_type=content_type)
     assert (parsed.title, parsed.entries[0].title) == ("Títulos", "Díaz-Canel habla")
+
+
+def test_the_revision_follows_what_the_feed_says_not_its_markup() -> None:
+    def revision(title: str, summary: str, updated: str = "") -> str:
+        item = f"<item><guid>g1</guid><title>{title}</title><description>{summary}</description>"
+        if updated:
+            item += f"<atom:updated>{updated}</atom:updated>"
+        body = (
+            '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t'
+            f"</title>{item}</item></channel></rss>"
+        ).encode()
+        return _parse(body).entries[0].revision
+
+    first = revision("Ferry schedule", "Boats at nine.")
+    assert first == revision("Ferry schedule", "&lt;p class='x'&gt;Boats at nine.&lt;/p&gt;")
+    assert first != revision("Treasury bars ferries", "Boats at nine.")
+    assert first != revision("Ferry schedule", "Boats at ten.")
+    assert first != revision("Ferry schedule", "Boats at nine.", "2026-02-01T10:00:00Z")

@@ -94,7 +94,7 @@ def test_first_poll_stores_each_entry_once_then_304s_store_nothing(
     first = cycle(config)
     assert first.as_json() | {"seconds": 0} == {
         "feeds": 2, "ok": 2, "not_modified": 0, "failed": 0, "new_articles": 4, "hits": 0,
-        "seconds": 0, "pages_recovered": 0, "errors": [],
+        "seconds": 0, "pages_recovered": 0, "corrected": 0, "errors": [],
     }  # fmt: skip
     rows = articles(config)
     assert sorted(r["title"] for r in rows) == sorted(s.title for s in EN + ES)

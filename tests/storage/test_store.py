@@ -57,7 +57,7 @@ def test_articles_are_stored_once_per_key(store: Store) -> None:
     assert list(store.save_feed_update(_update(feed_id, a, a))) == ["url:1"]
     assert store.save_feed_update(_update(feed_id, replace(a, title="changed"))) == {}
     assert store.count("articles") == 1
-    assert store.known_keys(["url:1", "url:2"]) == {"url:1"}
+    assert set(store.known_entries(["url:1", "url:2"])) == {"url:1"}
 
 
 def test_search_ignores_accents_and_case_and_tracks_updates(store: Store) -> None:

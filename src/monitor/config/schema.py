@@ -69,6 +69,8 @@ class PollSettings(_Model):
     interval: Duration = timedelta(minutes=30)
     jitter: Duration = timedelta(minutes=2)
     max_backoff: Duration = timedelta(hours=6)
+    #: Corrected entries re-fetched per feed per cycle; the rest wait for later cycles.
+    corrections_per_feed: int = Field(default=5, ge=0, le=100)
 
     @field_validator("interval")
     @classmethod

@@ -65,6 +65,9 @@ class Item:
     watchlists: tuple[str, ...]
     #: The same story elsewhere.
     also: tuple[Link, ...]
+    #: The outlet corrected the entry after it was first seen, and the correction is
+    #: what put it here (or on another watchlist).
+    updated: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,6 +228,7 @@ def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) 
             )
             for other in story[1:]
         ),
+        updated=any(h.corrected for h in article),
     )
 
 

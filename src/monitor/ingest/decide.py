@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from monitor.config.schema import PollSettings
@@ -39,6 +40,7 @@ from monitor.ingest import due
 from monitor.text.fold import normalize
 from monitor.types import (
     Article,
+    Correction,
     Entry,
     ExtractedPage,
     Feed,
@@ -163,7 +165,13 @@ def article(
         page_retry_at=retry,
         page_attempts=1 if wants_page(feed, entry) else 0,
         page_error=_why(page_error, text_source),
+        revision=entry.revision,
     )
+
+
+def with_stored_text(article: Article, text: str) -> Article:
+    """A corrected entry whose page gave nothing this time keeps the page text stored."""
+    return replace(article, text=text, text_source="page")
 
 
 def _why(error: MonitorError | None, source: TextSource) -> str | None:
@@ -262,8 +270,11 @@ def fetched(
     hits: Sequence[tuple[str, Hit]],
     now: datetime,
     rng: random.Random,
+    corrections: Sequence[Correction] = (),
+    revisions: Sequence[tuple[int, str]] = (),
 ) -> FeedUpdate:
-    """The feed answered with entries: store the new articles and the new validators."""
+    """The feed answered with entries: store the new articles, the corrected ones and
+    the new validators."""
     return FeedUpdate(
         feed_id=state.feed_id,
         fetched_at=now,
@@ -275,6 +286,8 @@ def fetched(
         moved_to=result.moved_to,
         articles=tuple(articles),
         hits=tuple(hits),
+        corrections=tuple(corrections),
+        revisions=tuple(revisions),
     )
 
 

@@ -111,7 +111,8 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
     summary = html_to_text(_longest_content(raw))[:MAX_SUMMARY]
     if not (url or title or summary):
         return None
-    published = _date(raw, "published_parsed", now) or _date(raw, "updated_parsed", now)
+    updated = _date(raw, "updated_parsed", now)
+    published = _date(raw, "published_parsed", now) or updated
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
     return Entry(
@@ -123,7 +124,14 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
         author=author,
         source=one_line(source.get("title", ""))[:200] or None,
         legacy_keys=_legacy_keys(raw, guid, base),
+        revision=_revision(title, summary, updated),
     )
+
+
+def _revision(title: str, summary: str, updated: datetime | None) -> str:
+    """What a correction changes: the title, the text (so not its markup), the date."""
+    stamp = updated.isoformat() if updated else ""
+    return hashlib.sha1(f"{title}\n{summary}\n{stamp}".encode()).hexdigest()[:16]
 
 
 def _link(raw: Any, guid: str, base: str) -> str:

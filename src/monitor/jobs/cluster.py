@@ -19,7 +19,7 @@ from monitor.storage import Store
 from monitor.stories.cluster import WINDOW, Clusterer
 from monitor.stories.features import features_of
 from monitor.text.fold import fold_term
-from monitor.types import Placeable, Placement
+from monitor.types import Article, Hit, Placeable, Placement
 
 #: How far back the stories a new article may join are read from.
 LOOKBACK = 2 * WINDOW
@@ -127,3 +127,21 @@ def _placements(clusterer: Clusterer, articles: Sequence[Placeable]) -> list[Pla
             )
         )
     return placements
+
+
+def placeable_of(
+    articles: Sequence[Article], inserted: dict[str, int], hits: Sequence[tuple[str, Hit]]
+) -> list[Placeable]:
+    """The articles this feed's update inserted, with their hits' terms, to place."""
+    terms: dict[str, set[str]] = {}
+    for key, hit in hits:
+        terms.setdefault(key, set()).update(t.term for t in hit.terms)
+    return [
+        Placeable(
+            article_id=inserted[a.key], url=a.url, title=a.title, text=a.text,
+            language=a.language, when=a.published or a.fetched_at,
+            terms=tuple(sorted(terms.get(a.key, ()))),
+        )
+        for a in articles
+        if a.key in inserted
+    ]  # fmt: skip

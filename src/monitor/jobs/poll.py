@@ -1,8 +1,10 @@
 """One poll cycle, the shape of the whole monitor::
 
-    store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_keys
+    store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_entries
         | fetch.fetch_page | extract (worker processes) | matcher.match
         | decide.fetched | store.save_feed_update | stories (jobs.cluster)
+    for corrected entries (ingest.corrections): fetch.fetch_page | extract
+        | matcher.match, stored in the same feed update
     then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
         | matcher.match | store.save_page_update
 
@@ -38,16 +40,17 @@ from monitor.errors import (
     PageBreaksWorkers,
     StorageError,
 )
-from monitor.ingest import decide
+from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
-from monitor.jobs.cluster import Placer, context_of
+from monitor.jobs.cluster import Placer, context_of, placeable_of
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 from monitor.text.html import one_line
 from monitor.types import (
     Article,
+    Correction,
     Entry,
     ExtractedPage,
     Feed,
@@ -55,11 +58,11 @@ from monitor.types import (
     FeedState,
     FeedUpdate,
     Hit,
+    KnownEntry,
     PageNeeds,
     PageRetry,
     PageUpdate,
     ParsedFeed,
-    Placeable,
     RunReport,
 )
 
@@ -195,23 +198,50 @@ class Poller:
         )
         if parsed.warning:
             log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
-        new = decide.new_entries(parsed, self.store.known_keys(decide.keys_of(parsed)))
-        if any(decide.wants_page(feed, e) for e in new):
+        known = self.store.known_entries(decide.keys_of(parsed))
+        new = decide.new_entries(parsed, known)
+        plan = corrections.plan(parsed, known, state.feed_id, poll.corrections_per_feed)
+        if any(decide.wants_page(feed, e) for e in [*new, *(e for e, _ in plan.follow)]):
             self.extractor.warm()  # while the pages are fetched
-        articles = await asyncio.gather(*(self._article(feed, parsed, e) for e in new))
+        articles, corrected = await asyncio.gather(
+            asyncio.gather(*(self._article(feed, parsed, e) for e in new)),
+            asyncio.gather(*(self._correction(feed, parsed, e, k) for e, k in plan.follow)),
+        )
         hits = self._match(articles)
         update = decide.fetched(
-            feed, state, poll, result, articles=articles, hits=hits, now=self.clock(), rng=self.rng
-        )
+            feed, state, poll, result, articles=articles, hits=hits, now=self.clock(),
+            rng=self.rng, corrections=corrected, revisions=plan.record,
+        )  # fmt: skip
         inserted = self._save(update)
-        placeable = _placeable(articles, inserted, hits)
+        placeable = placeable_of(articles, inserted, hits)
         self._place(lambda placer: len(placer.place(placeable)))
         stored_hits = sum(1 for key, _ in hits if key in inserted)
         outcome = FeedOutcome(
-            feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits
-        )
+            feed=feed.name, status="ok", new_articles=len(inserted), hits=stored_hits,
+            corrected=len(corrected),
+        )  # fmt: skip
         _log_outcome(outcome, state.url)
         return outcome
+
+    async def _correction(
+        self, feed: Feed, parsed: ParsedFeed, entry: Entry, known: KnownEntry
+    ) -> Correction:
+        """A corrected entry, its page fetched again and matched again. A page that fails
+        now does not undo the page text stored before: the new title goes with it."""
+        article = await self._article(feed, parsed, entry)
+        if article.text_source != "page" and known.text_source == "page":
+            stored = self.store.article(str(known.article_id))
+            if stored is not None:
+                article = decide.with_stored_text(article, stored.text)
+        hits = (
+            self.matcher.match(article.title, article.text, article.language)
+            if self.matcher
+            else ()
+        )
+        log.info(
+            "feed %s: entry corrected, matched again: %s", feed.name, article.url or article.key
+        )
+        return Correction(article_id=known.article_id, article=article, hits=tuple(hits))
 
     def _place(self, work: Callable[[Placer], int]) -> None:
         """Place articles in stories. A failure here loses nothing: the articles are
@@ -297,24 +327,6 @@ class Poller:
         return outcome
 
 
-def _placeable(
-    articles: Sequence[Article], inserted: dict[str, int], hits: Sequence[tuple[str, Hit]]
-) -> list[Placeable]:
-    """The articles this feed's update inserted, with their hits' terms, to place."""
-    terms: dict[str, set[str]] = {}
-    for key, hit in hits:
-        terms.setdefault(key, set()).update(t.term for t in hit.terms)
-    return [
-        Placeable(
-            article_id=inserted[a.key], url=a.url, title=a.title, text=a.text,
-            language=a.language, when=a.published or a.fetched_at,
-            terms=tuple(sorted(terms.get(a.key, ()))),
-        )
-        for a in articles
-        if a.key in inserted
-    ]  # fmt: skip
-
-
 def _log_outcome(outcome: FeedOutcome, url: str) -> None:
     """One line per feed per cycle, with its fields for structured logs (service/logs.py).
 
@@ -329,9 +341,12 @@ def _log_outcome(outcome: FeedOutcome, url: str) -> None:
         )  # fmt: skip
         return
     fields |= {"new": outcome.new_articles, "hits": outcome.hits}
+    corrected = f", {outcome.corrected} corrected" if outcome.corrected else ""
+    if outcome.corrected:
+        fields["corrected"] = outcome.corrected
     log.info(
-        "feed %s: %s, %d new, %d hits", outcome.feed, outcome.status.replace("_", " "),
-        outcome.new_articles, outcome.hits, extra={"fields": fields},
+        "feed %s: %s, %d new, %d hits%s", outcome.feed, outcome.status.replace("_", " "),
+        outcome.new_articles, outcome.hits, corrected, extra={"fields": fields},
     )  # fmt: skip
 
 

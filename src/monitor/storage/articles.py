@@ -12,7 +12,9 @@ from monitor.storage.times import from_iso, iso
 from monitor.text.fold import normalize
 from monitor.types import (
     Article,
+    Correction,
     FeedUpdate,
+    KnownEntry,
     PageRetry,
     PageUpdate,
     SearchResult,
@@ -22,9 +24,17 @@ from monitor.types import (
 _INSERT_ARTICLE = """
 INSERT INTO articles (key, feed_id, url, title, summary, text, text_source, author,
                       language, source, published, fetched_at, page_attempts, page_retry_at,
-                      page_error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      page_error, entry_revision)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO NOTHING
+"""
+
+_CORRECT_ARTICLE = """
+UPDATE articles SET title = :title, summary = :summary, text = :text,
+    text_source = :text_source, page_error = :page_error, page_retry_at = :page_retry_at,
+    page_attempts = page_attempts + :page_attempts, entry_revision = :revision,
+    corrections = corrections + 1, corrected_at = :now
+WHERE id = :id
 """
 
 _UPDATE_FEED = """
@@ -62,15 +72,23 @@ _ARTICLE = "SELECT a.*, f.name AS feed FROM articles a JOIN feeds f ON f.id = a.
 class ArticleQueries:
     """The article part of Store (mixed in)."""
 
-    def known_keys(self: Backend, keys: Iterable[str]) -> set[str]:
-        """Which of ``keys`` are stored already."""
+    def known_entries(self: Backend, keys: Iterable[str]) -> dict[str, KnownEntry]:
+        """The entries of ``keys`` stored already, by key."""
         wanted = list(dict.fromkeys(keys))
-        found: set[str] = set()
+        found: dict[str, KnownEntry] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self.rows(f"SELECT key FROM articles WHERE key IN ({marks})", chunk)
-            found.update(r["key"] for r in rows)
+            rows = self.rows(
+                "SELECT key, id, feed_id, entry_revision, corrections, title, text_source"
+                f" FROM articles WHERE key IN ({marks})",
+                chunk,
+            )
+            for r in rows:
+                found[r["key"]] = KnownEntry(
+                    article_id=r["id"], feed_id=r["feed_id"], revision=r["entry_revision"],
+                    corrections=r["corrections"], title=r["title"], text_source=r["text_source"],
+                )  # fmt: skip
         return found
 
     def save_feed_update(self: Backend, update: FeedUpdate) -> dict[str, int]:
@@ -88,6 +106,12 @@ class ArticleQueries:
             for key, hit in update.hits:
                 if key in inserted:
                     db.execute(INSERT_HIT, hit_params(inserted[key], hit, update.fetched_at))
+            for correction in update.corrections:
+                _correct(db, correction, update.fetched_at)
+            for article_id, revision in update.revisions:
+                db.execute(
+                    "UPDATE articles SET entry_revision = ? WHERE id = ?", [revision, article_id]
+                )
             db.execute(_UPDATE_FEED, _feed_params(update, bool(inserted)))
         return inserted
 
@@ -198,11 +222,27 @@ class ArticleQueries:
         ]
 
 
+def _correct(db: Any, correction: Correction, now: datetime) -> None:
+    """A corrected entry: the article as it is now, and its unsent hits replaced by the
+    new ones, marked corrected; a hit already sent stays as it was sent."""
+    a = correction.article
+    db.execute(_CORRECT_ARTICLE, {
+        "id": correction.article_id, "title": a.title, "summary": a.summary, "text": a.text,
+        "text_source": a.text_source, "page_error": a.page_error,
+        "page_retry_at": iso(a.page_retry_at), "page_attempts": a.page_attempts,
+        "revision": a.revision or None, "now": iso(now),
+    })  # fmt: skip
+    db.execute("DELETE FROM hits WHERE article_id = ? AND digest_id IS NULL",
+               [correction.article_id])  # fmt: skip
+    for hit in correction.hits:
+        db.execute(INSERT_HIT, hit_params(correction.article_id, hit, now, corrected=True))
+
+
 def _article_params(feed_id: int, a: Article) -> list[Any]:
     return [
         a.key, feed_id, a.url, a.title, a.summary, a.text, a.text_source, a.author,
         a.language, a.source, iso(a.published), iso(a.fetched_at), a.page_attempts,
-        iso(a.page_retry_at), a.page_error,
+        iso(a.page_retry_at), a.page_error, a.revision or None,
     ]  # fmt: skip
 
 

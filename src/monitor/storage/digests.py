@@ -25,9 +25,14 @@ class DigestQueries:
     """The digest part of Store (mixed in)."""
 
     def unsent_hits(self: Backend, since: datetime) -> list[StoredHit]:
-        """Hits not yet in a sent digest, of articles first seen at or after ``since``."""
-        sql = f"{HITS_SELECT} WHERE h.digest_id IS NULL AND a.fetched_at >= ? ORDER BY h.score DESC"
-        return [stored_hit(r) for r in self.rows(sql, [iso(since)])]
+        """Hits not yet in a sent digest, of articles first seen at or after ``since``, or
+        found since then by a correction of an older article's entry."""
+        sql = (
+            f"{HITS_SELECT} WHERE h.digest_id IS NULL"
+            " AND (a.fetched_at >= :since OR (h.corrected AND h.matched_at >= :since))"
+            " ORDER BY h.score DESC"
+        )
+        return [stored_hit(r) for r in self.rows(sql, {"since": iso(since)})]
 
     def hit_times(self: Backend, since: datetime) -> list[tuple[str, datetime]]:
         """(watchlist, when it was first seen) of every story hit since ``since``: a story

@@ -13,8 +13,9 @@ from monitor.storage.times import from_iso, iso
 from monitor.types import Hit, Snippet, StoredHit, TermHit
 
 INSERT_HIT = """
-INSERT INTO hits (article_id, watchlist, score, terms, snippet, marks, tags, matched_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO hits (article_id, watchlist, score, terms, snippet, marks, tags, matched_at,
+                  corrected)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (article_id, watchlist) DO NOTHING
 """
 
@@ -34,7 +35,7 @@ class HitChanges:
     updated: int
 
 
-def hit_params(article_id: int, hit: Hit, now: datetime) -> list[Any]:
+def hit_params(article_id: int, hit: Hit, now: datetime, *, corrected: bool = False) -> list[Any]:
     terms = [
         {"term": t.term, "group": t.group, "alias": t.alias, "field": t.field,
          "position": t.position, "count": t.count, "score": t.score}
@@ -43,7 +44,7 @@ def hit_params(article_id: int, hit: Hit, now: datetime) -> list[Any]:
     return [
         article_id, hit.watchlist, hit.score, json.dumps(terms, ensure_ascii=False),
         hit.snippet.text, json.dumps(hit.snippet.marks), json.dumps(hit.tags),
-        _iso(now),
+        _iso(now), int(corrected),
     ]  # fmt: skip
 
 
@@ -111,7 +112,7 @@ class HitQueries:
                     if old is None:
                         added += db.execute(INSERT_HIT, params).rowcount
                     elif old[1] != params[2:7]:
-                        db.execute(UPDATE_HIT, [*params[2:], old[0]])
+                        db.execute(UPDATE_HIT, [*params[2:8], old[0]])
                         updated += 1
                 for hit_id, _ in stored.values():
                     removed += db.execute("DELETE FROM hits WHERE id = ?", [hit_id]).rowcount
@@ -154,4 +155,5 @@ def stored_hit(row: dict[str, Any]) -> StoredHit:
         hit=hit,
         digest_id=row.get("digest_id"),
         story_id=row.get("story_id"),
+        corrected=bool(row.get("corrected")),
     )

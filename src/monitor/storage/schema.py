@@ -202,3 +202,15 @@ def m010_page_errors_and_quarantine(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m011_corrections(db: Database) -> None:
+    # What the feed said of the entry when it was last stored (ingest.corrections): a
+    # feed that says something else corrected it. Null for articles stored before.
+    db.execute("ALTER TABLE articles ADD COLUMN entry_revision TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN corrections INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE articles ADD COLUMN corrected_at TEXT")
+    # 1 for a hit found by a correction: the digest shows it as updated, even when the
+    # article was first seen before the digest's window.
+    db.execute("ALTER TABLE hits ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0")
