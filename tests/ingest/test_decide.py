@@ -234,3 +234,11 @@ def test_a_410_marks_the_feed_gone_and_waits_the_longest_backoff() -> None:
         update.error == "HTTP 410 Gone: the publisher removed this feed; remove it from feeds.yaml"
     )
     assert update.next_due_at >= NOW + POLL.max_backoff
+
+
+def test_a_correction_whose_page_fails_keeps_the_stored_page_text() -> None:
+    failed = decide.article(FEED, PARSED, entry(), None, now=NOW, detect=lambda t: "es",
+                            page_error=FetchTimeout("u", "slow"))  # fmt: skip
+    kept = decide.with_stored_text(failed, LONG)
+    assert (kept.text, kept.text_source, kept.page_error) == (LONG, "page", None)
+    assert kept.page_retry_at == failed.page_retry_at  # the page is still tried again

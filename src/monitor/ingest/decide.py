@@ -170,8 +170,9 @@ def article(
 
 
 def with_stored_text(article: Article, text: str) -> Article:
-    """A corrected entry whose page gave nothing this time keeps the page text stored."""
-    return replace(article, text=text, text_source="page")
+    """A corrected entry whose page gave nothing this time keeps the page text stored
+    (and so has no page error to show; a passing failure still plans a retry)."""
+    return replace(article, text=text, text_source="page", page_error=None)
 
 
 def _why(error: MonitorError | None, source: TextSource) -> str | None:
