@@ -15,6 +15,12 @@ Prints, for each file: P/R/F1 overall without borderline items (the figure to qu
 with them; by language; by text kind (full text, excerpt, headline only); by set or
 split; how many near misses of each kind were matched; and with ``--errors`` every false
 positive and false negative with the watchlists and terms that fired.
+
+Then, for real labelled news, **the title alone**, as an aggregator or a list of links
+gives it: each item whose ``title_kind`` is ``headline`` or ``url-slug`` matched on its
+title only, without its text (``title=headline``, ``title=url-slug``), the figures for
+items where nothing but a headline or a slug is known. Items are matched with their
+``date`` (a partial one is read as its first day), for the terms of some dates only.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import argparse
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +53,9 @@ class Item:
     borderline: bool
     title: str
     text: str
+    #: ``headline`` or ``url-slug`` for real news whose title is one, else "".
+    title_kind: str = ""
+    published: date | None = None
 
 
 def load(path: Path) -> list[Item]:
@@ -70,7 +80,21 @@ def _item(raw: dict[str, Any], where: str) -> Item:
         group=raw["set"], near_miss=raw.get("near_miss") or (None if raw["label"] == "relevant"
                                                              else "off-topic"),
         borderline=bool(raw.get("borderline")), title=title, text=text,
+        title_kind=raw.get("title_kind") or "", published=_day(raw.get("date")),
     )  # fmt: skip
+
+
+def _day(value: Any) -> date | None:
+    """A full or partial ISO date ("2015-08-14", "2015-08", "2011"), by its first day."""
+    if not value:
+        return None
+    parts = ([*str(value).split("T")[0].split("-"), "01", "01"])[:3]
+    return date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def titles_alone(items: list[Item]) -> list[Item]:
+    """Each item with a headline or a slug, as its title alone."""
+    return [replace(i, text="", kind=f"title={i.title_kind}") for i in items if i.title_kind]
 
 
 def scores(pairs: Iterable[tuple[bool, bool]]) -> tuple[float, float, float, int]:
@@ -90,7 +114,10 @@ def line(name: str, pairs: Iterable[tuple[bool, bool]]) -> str:
 
 
 def evaluate(matcher: Matcher, items: list[Item]) -> list[tuple[Item, tuple[Hit, ...]]]:
-    return [(item, matcher.match(item.title, item.text, item.lang)) for item in items]
+    return [
+        (item, matcher.match(item.title, item.text, item.lang, published=item.published))
+        for item in items
+    ]
 
 
 def report(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> None:
@@ -111,14 +138,27 @@ def report(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> No
     for kind, got in sorted(kinds.items()):
         print(f"    {kind:<24} {sum(got)}/{len(got)}")
     if show_errors:
-        for item, hits in results:
-            if bool(hits) != item.label:
-                what = "FALSE POSITIVE" if hits else "MISSED"
-                fired = "; ".join(f"{h.watchlist} {h.score:g}: {', '.join(h.term_names[:6])}"
-                                  for h in hits)  # fmt: skip
-                flag = " (borderline)" if item.borderline else ""
-                print(f"{what}{flag} [{item.id} {item.group} {item.lang} {item.kind}] "
-                      f"{(item.title or item.text)[:90]!r}  {fired}")  # fmt: skip
+        _errors(results)
+
+
+def report_alone(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> None:
+    clear = [(i, h) for i, h in results if not i.borderline]
+    print(line("titles, without borderline", ((i.label, bool(h)) for i, h in clear)))
+    for kind in sorted({i.kind for i, _ in clear}):
+        print(line(kind, ((i.label, bool(h)) for i, h in clear if i.kind == kind)))
+    if show_errors:
+        _errors(results)
+
+
+def _errors(results: list[tuple[Item, tuple[Hit, ...]]]) -> None:
+    for item, hits in results:
+        if bool(hits) != item.label:
+            what = "FALSE POSITIVE" if hits else "MISSED"
+            fired = "; ".join(f"{h.watchlist} {h.score:g}: {', '.join(h.term_names[:6])}"
+                              for h in hits)  # fmt: skip
+            flag = " (borderline)" if item.borderline else ""
+            print(f"{what}{flag} [{item.id} {item.group} {item.lang} {item.kind}] "
+                  f"{(item.title or item.text)[:90]!r}  {fired}")  # fmt: skip
 
 
 def main() -> None:
@@ -135,6 +175,10 @@ def main() -> None:
         items = load(path)
         print(f"{path}: {len(items)} labelled items, {len(config.watchlists)} watchlists")
         report(evaluate(matcher, items), args.errors)
+        alone = titles_alone(items)
+        if alone:
+            print(f"{path}: the title alone, {len(alone)} items with a headline or a slug")
+            report_alone(evaluate(matcher, alone), args.errors)
 
 
 if __name__ == "__main__":

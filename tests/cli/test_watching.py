@@ -99,6 +99,26 @@ def test_match_reads_jsonl_and_stores_nothing(tmp_path: Path) -> None:
     assert from_file.stdout.strip() == "1: relations (6)"
 
 
+def test_match_reads_the_published_date_for_terms_of_some_dates(tmp_path: Path) -> None:
+    dated = "groups:\n  cuba:\n    - {term: Castro, since: 1959-01-01, until: 2021-04-19}\n"
+    lists = {"relations": dated + "  us: [United States]\nmatch: {all: [cuba, us]}\n"}
+    config = write_config(tmp_path, [], watchlists=lists)
+    title = "Castro meets United States lawmakers"
+    docs = [
+        {"id": "old", "title": title, "published": "2015-04-11T10:00:00Z"},
+        {"id": "new", "title": title, "published": "2024-05-01"},
+        {"id": "undated", "title": title},
+        {"id": "bad", "title": title, "published": "yesterday"},
+    ]
+    stdin = "\n".join(json.dumps(d) for d in docs) + "\n"
+    result = invoke("--config", str(config), "match", input_text=stdin)
+    assert result.stdout.splitlines() == [
+        "old: relations (6)", "new: no match", "undated: no match",
+    ]  # fmt: skip
+    assert result.returncode == 1
+    assert 'stdin:4: "published" must be an ISO date' in result.stderr
+
+
 def test_explain_shows_terms_and_voided_mentions(polled: Path) -> None:
     db_ids = [
         json.loads(x)["article_id"]

@@ -411,3 +411,22 @@ def test_an_entry_without_a_date_takes_the_pages(server: FeedServer, tmp_path: P
     [row] = articles(config)
     assert row["published"].startswith("2026-02-01T12:00")  # the page's article tag
     assert row["language"] == "en"
+
+
+def test_terms_of_some_dates_count_by_the_entrys_date(server: FeedServer, tmp_path: Path) -> None:
+    """The feed's entries are of February 2026 (tests/support/news.py)."""
+    dated = "groups:\n  cuba:\n    - {term: Castro, %s}\n  us: [United States]\n"
+    rule = "match: {all: [cuba, us]}\n"
+    lists = {
+        "then": dated % "until: 2026-01-31" + rule,
+        "now": dated % "since: 2026-02-01" + rule,
+    }
+    talks = [story("castro", "Castro meets United States envoys", "Castro met the envoys.")]
+    feeds = [{"name": "Wire", "url": serve_site(server, "en", talks)}]
+    config = load_config(write_config(tmp_path, feeds, watchlists=lists))
+    assert cycle(config).as_json()["hits"] == 1
+    store = Store.open(config.database)
+    try:
+        assert [r["watchlist"] for r in store.rows("SELECT watchlist FROM hits")] == ["now"]
+    finally:
+        store.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
 import click
@@ -142,7 +142,10 @@ def _match_lines(matcher: Matcher, stream: TextIO, name: str, as_json: bool) -> 
             click.echo(f"monitor: {name}:{number}: {e}", err=True)
             errors += 1
             continue
-        found = matcher.match(document["title"], document["text"], document["language"])
+        found = matcher.match(
+            document["title"], document["text"], document["language"],
+            published=document["published"],
+        )  # fmt: skip
         if as_json:
             record = {"id": document["id"], "hits": [hit_json(h) for h in found]}
             click.echo(json.dumps(record, ensure_ascii=False))
@@ -172,7 +175,18 @@ def _document(line: str) -> dict[str, Any]:
         "title": document.get("title", ""),
         "text": document.get("text", ""),
         "language": language.split("-")[0].lower() if language else None,
+        "published": _published(document.get("published")),
     }
+
+
+def _published(value: Any) -> date | None:
+    """A document's ISO date ("2016-03-21", or a timestamp that starts with one)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as e:
+        raise ValueError('"published" must be an ISO date such as "2016-03-21"') from e
 
 
 @click.command()
@@ -190,8 +204,9 @@ def explain(obj: Context, ref: str) -> None:
         click.echo(f"  page: {article.page_error}")
     click.echo(f"  {_story(obj, article.article_id)}")
     evaluations = obj.matcher().evaluate(
-        article.title, article.text, article.language, explain=True
-    )
+        article.title, article.text, article.language, published=article.published,
+        explain=True,
+    )  # fmt: skip
     for evaluation in evaluations:
         click.echo("")
         for line in explain_lines(evaluation):

@@ -46,7 +46,7 @@ class Config:
     #: Where the file transport writes digests.
     digest_directory: Path
     watchlists: tuple[Watchlist, ...] = ()
-    #: Exclusions from watchlists/_common.yaml, which apply to every watchlist.
+    #: Exclusions from the shared watchlist files (_common.yaml…), for every watchlist.
     shared_exclusions: tuple[Exclusion, ...] = ()
     #: Things wrong with individual feeds or watchlists, which were left out.
     problems: tuple[Problem, ...] = field(default_factory=tuple)

@@ -6,6 +6,7 @@ defaults; docs/config.md documents every field and tests/test_docs.py keeps them
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import timedelta
 from typing import Annotated, Any, Literal, TypeVar
@@ -263,6 +264,11 @@ class TermModel(_Model):
     fields: list[FieldName] | None = None
     not_: Senses = Field(default=[], alias="not")
     languages: list[LanguageCode] | None = None
+    context: bool | None = None
+    #: The term counts in news of these dates only (a name that was one person's while
+    #: in office: "Castro" until 2021).
+    since: dt.date | None = None
+    until: dt.date | None = None
 
 
 class GroupModel(_Model):
@@ -271,6 +277,7 @@ class GroupModel(_Model):
     case: Case = "insensitive"
     fields: list[FieldName] = ["title", "body"]
     languages: list[LanguageCode] = []
+    context: bool = True
 
 
 def _group_list(value: Any) -> Any:
@@ -311,6 +318,8 @@ class ExampleModel(_Model):
     title: str
     text: str = ""
     language: LanguageCode | None = None
+    #: When the example was published, for terms of some dates only.
+    date: dt.date | None = None
 
 
 Example = Annotated[ExampleModel, _wrap("title")]
@@ -354,7 +363,8 @@ class WatchlistModel(_Model):
 
 
 class CommonModel(_Model):
-    """config/watchlists/_common.yaml: groups any watchlist may use, exclusions for all."""
+    """A shared file of config/watchlists/ (_common.yaml, _actors.yaml…): groups any
+    watchlist may use, exclusions for all."""
 
     groups: Groups = {}
     exclude: Exclusions = []

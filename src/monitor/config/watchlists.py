@@ -1,8 +1,11 @@
 """config/watchlists/*.yaml → Watchlist records, with file:line for every problem.
 
-``_common.yaml`` (any file whose name starts with ``_``) is not a watchlist: its groups can
-be used by every watchlist that does not define a group of the same name, and its
-exclusions void mentions in every watchlist.
+A file whose name starts with ``_`` (``_common.yaml``, ``_actors.yaml``) is not a
+watchlist: its groups can be used by every watchlist that does not define a group of the
+same name, and its exclusions void mentions in every watchlist. The shared files are read
+in name order, and a group defined in several of them holds the terms of all: the
+people who act for each side are kept apart from the countries (``_actors.yaml``) and
+still belong to the group ``us`` or ``cuba``.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ def load_watchlists(directory: Path) -> Watchlists:
     """Every watchlist in ``directory``; a broken file is left out and reported."""
     problems: list[Problem] = []
     common = _load_common(directory, problems)
-    shared_groups = common.groups if common else {}
+    shared_groups = common.groups
     watchlists, left_out = [], []
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         if path.name.startswith("_"):
@@ -62,7 +65,7 @@ def load_watchlists(directory: Path) -> Watchlists:
         except ConfigError as e:
             problems += e.problems
             left_out.append(path.stem)
-    exclusions = tuple(_exclusion(e) for e in common.exclude) if common else ()
+    exclusions = tuple(_exclusion(e) for e in common.exclude)
     return Watchlists(tuple(watchlists), exclusions, tuple(problems), tuple(left_out))
 
 
@@ -75,18 +78,44 @@ def _exclusion(model: schema.ExclusionModel) -> Exclusion:
     )
 
 
-def _load_common(directory: Path, problems: list[Problem]) -> schema.CommonModel | None:
-    path = directory / "_common.yaml"
-    if not path.exists():
-        return None
-    try:
-        data, locator = yamlfile.load(path, str(path))
-        return schema.validate(schema.CommonModel, data or {})
-    except ConfigError as e:
-        problems += e.problems
-    except schema.Invalid as e:
-        problems += _problems(str(path), locator, e.errors)
-    return None
+def _load_common(directory: Path, problems: list[Problem]) -> schema.CommonModel:
+    """The groups and exclusions of every shared file, merged; a broken file is left out
+    and reported."""
+    merged = schema.CommonModel()
+    for path in sorted(directory.glob("_*.yaml")) if directory.is_dir() else []:
+        try:
+            data, locator = yamlfile.load(path, str(path))
+            model = schema.validate(schema.CommonModel, data or {})
+        except ConfigError as e:
+            problems += e.problems
+            continue
+        except schema.Invalid as e:
+            problems += _problems(str(path), locator, e.errors)
+            continue
+        groups = dict(merged.groups)
+        for name, group in model.groups.items():
+            groups[name] = _merged(groups[name], group) if name in groups else group
+        merged = schema.CommonModel(groups=groups, exclude=[*merged.exclude, *model.exclude])
+    return merged
+
+
+def _merged(first: schema.GroupModel, second: schema.GroupModel) -> schema.GroupModel:
+    """One group of the terms of both, each keeping the settings of the group it was
+    written in (a group's weight or case is a default for its own terms only)."""
+    terms = [_settled(t, first) for t in first.terms] + [_settled(t, second) for t in second.terms]
+    return schema.GroupModel(terms=terms)
+
+
+def _settled(term: schema.TermModel, group: schema.GroupModel) -> schema.TermModel:
+    return term.model_copy(
+        update={
+            "weight": term.weight if term.weight is not None else group.weight,
+            "case": term.case or group.case,
+            "fields": term.fields or group.fields,
+            "languages": term.languages if term.languages is not None else group.languages,
+            "context": term.context if term.context is not None else group.context,
+        }
+    )
 
 
 def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
@@ -134,6 +163,9 @@ def _group(name: str, model: schema.GroupModel) -> Group:
                 fields=tuple(t.fields or model.fields),
                 senses=_senses(t.not_),
                 languages=tuple(t.languages if t.languages is not None else model.languages),
+                context=t.context if t.context is not None else model.context,
+                since=t.since,
+                until=t.until,
             )
             for t in model.terms
         ),
@@ -203,7 +235,8 @@ def _examples(
         for index, item in enumerate(items):
             line = locator.line(("examples", key, index))
             example = Example(title=item.title, text=item.text, language=item.language,
-                              expect=expect, file=display, line=line)  # fmt: skip
+                              published=item.date, expect=expect, file=display,
+                              line=line)  # fmt: skip
             found.append(example)
     return tuple(found)
 

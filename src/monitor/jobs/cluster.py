@@ -44,7 +44,7 @@ def context_of(watchlists: Sequence[Watchlist]) -> frozenset[str]:
     for watchlist in watchlists:
         for group in watchlist.groups:
             if group.name in common:
-                for term in group.terms:
+                for term in (t for t in group.terms if t.context):
                     for alias in (term.name, *term.aliases):
                         star = "*" if alias.endswith("*") else ""
                         folded = fold_term(alias.rstrip("*"))

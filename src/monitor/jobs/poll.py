@@ -234,7 +234,9 @@ class Poller:
             if stored is not None:
                 article = decide.with_stored_text(article, stored.text)
         hits = (
-            self.matcher.match(article.title, article.text, article.language)
+            self.matcher.match(
+                article.title, article.text, article.language, published=_day(article)
+            )
             if self.matcher
             else ()
         )
@@ -263,7 +265,9 @@ class Poller:
         return [
             (article.key, hit)
             for article in articles
-            for hit in self.matcher.match(article.title, article.text, article.language)
+            for hit in self.matcher.match(
+                article.title, article.text, article.language, published=_day(article)
+            )
         ]
 
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
@@ -380,3 +384,8 @@ async def poll(
         return replace(report, seconds=time.monotonic() - started)
     finally:
         store.close()
+
+
+def _day(article: Article) -> datetime:
+    """When the article is news: published, else first seen (terms of some dates only)."""
+    return article.published or article.fetched_at

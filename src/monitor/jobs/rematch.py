@@ -43,7 +43,10 @@ def rematch(
     names = [w.name for w in chosen]
     articles = removed = added = updated = 0
     for batch in store.articles():
-        found = [(a.article_id, scoped.match(a.title, a.text, a.language)) for a in batch]
+        found = [
+            (a.article_id, scoped.match(a.title, a.text, a.language, published=a.published))
+            for a in batch
+        ]
         changes = store.replace_hits(found, names, now)
         articles += len(batch)
         removed, added = removed + changes.removed, added + changes.added

@@ -25,9 +25,10 @@ def run_examples(matcher: Matcher) -> list[ExampleResult]:
     for watchlist in matcher.watchlists:
         only = Matcher([watchlist], matcher.shared_exclusions)
         for example in watchlist.examples:
-            evaluation = only.evaluate(example.title, example.text, example.language, explain=True)[
-                0
-            ]
+            evaluation = only.evaluate(
+                example.title, example.text, example.language,
+                published=example.published, explain=True,
+            )[0]  # fmt: skip
             matched = evaluation.hit is not None
             passed = matched == example.expect
             reason = "" if passed else _reason(evaluation, example)

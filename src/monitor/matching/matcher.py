@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import ahocorasick
@@ -105,27 +106,37 @@ class Matcher:
         automaton.make_automaton()
         return automaton
 
-    def match(self, title: str, text: str, language: str | None = None) -> tuple[Hit, ...]:
+    def match(
+        self, title: str, text: str, language: str | None = None, *, published: date | None = None
+    ) -> tuple[Hit, ...]:
         """The hits of every watchlist on this text, in watchlist order.
 
         ``language`` (an ISO 639-1 code, when known) decides the terms and senses that
-        belong to one language.
+        belong to one language; ``published`` (None: today) the terms of some dates only.
         """
         found = (
             hit_of(self.watchlists[index], self._members[index], evidence)
-            for index, evidence, _own in self._judgeable(title, text, language, only_possible=True)
+            for index, evidence, _own in self._judgeable(
+                title, text, language, published, only_possible=True
+            )
         )
         return tuple(hit for hit in found if hit is not None)
 
     def evaluate(
-        self, title: str, text: str, language: str | None = None, *, explain: bool = False
+        self,
+        title: str,
+        text: str,
+        language: str | None = None,
+        *,
+        published: date | None = None,
+        explain: bool = False,
     ) -> list[Evaluation]:
         """Judge the text against every watchlist; ``explain`` writes down every rule
         node's result and keeps each watchlist's mentions, void ones too."""
         return [
             judge(self.watchlists[index], self._members[index], evidence, own, explain=explain)
             for index, evidence, own in self._judgeable(
-                title, text, language, keep_mentions=explain
+                title, text, language, published, keep_mentions=explain
             )
         ]
 
@@ -134,6 +145,7 @@ class Matcher:
         title: str,
         text: str,
         language: str | None,
+        published: date | None,
         *,
         only_possible: bool = False,
         keep_mentions: bool = False,
@@ -154,7 +166,9 @@ class Matcher:
         chosen = self._possible(found) if only_possible else range(len(self.watchlists))
         if not chosen:
             return
-        scanned = scan(found, fields, self._slots, language)
+        # A datetime is a date, but the two do not compare: terms' dates are days.
+        day = published.date() if isinstance(published, datetime) else published
+        scanned = scan(found, fields, self._slots, language, day)
         mentions = scanned.mentions
         shared = Evidence.of(self._slots, fields, mentions, scanned.boilerplate)
         for index in chosen:

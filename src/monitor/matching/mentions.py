@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from monitor.matching import boilerplate
 from monitor.matching.evidence import Mention, Slot
@@ -86,12 +87,15 @@ def scan(
     fields: dict[str, FoldedText],
     slots: Sequence[Slot],
     language: str | None,
+    published: date | None = None,
 ) -> Scan:
-    """Mentions with senses, boilerplate and shared exclusions applied."""
+    """Mentions with senses, boilerplate and shared exclusions applied; a term of some
+    dates only is not mentioned in news of other dates."""
     result = Scan([])
     senses: list[tuple[int, Void]] = []
+    news = (language, published)
     for name, matches in found.items():
-        _field(name, fields[name], matches, slots, language, result, senses)  # type: ignore[arg-type]
+        _field(name, fields[name], matches, slots, news, result, senses)  # type: ignore[arg-type]
     mentions = result.mentions
     mentions.sort(key=_text_order)
     if senses:
@@ -108,10 +112,11 @@ def _field(
     folded: FoldedText,
     matches: list[tuple[int, Payload]],
     slots: Sequence[Slot],
-    language: str | None,
+    news: tuple[str | None, date | None],
     result: Scan,
     senses: list[tuple[int, Void]],
 ) -> None:
+    language, published = news
     # A title with no capital letter at all (a URL slug) has lost its case.
     caseless = name == "title" and folded.original == folded.original.lower()
     for last, (key, owners, _groups) in matches:
@@ -122,8 +127,8 @@ def _field(
             if cased is not None and not caseless and not folded.cased.startswith(cased, start):
                 continue
             if isinstance(owner, TermOwner):
-                languages = slots[owner.slot].term.languages
-                if not languages or language in languages:
+                term = slots[owner.slot].term
+                if (not term.languages or language in term.languages) and term.counts_on(published):
                     result.mentions.append(
                         Mention(owner.slot, owner.alias, name, start, end, folded)
                     )

@@ -9,6 +9,7 @@ must not match. docs/watchlists.md describes the YAML that becomes these records
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from monitor.types import Field
@@ -48,6 +49,23 @@ class Term:
     #: Spanish and the European Union in English; a text of unknown language is not one
     #: of them.
     languages: tuple[str, ...] = ()
+    #: Whether the term, in a group most watchlists require, names the domain itself
+    #: (a country, its capital, its leaders): shared by every story of the domain, it is
+    #: never evidence that two reports are one (``jobs.cluster.context_of``). The people
+    #: who act for a side in some developments only are not (``context: false``).
+    context: bool = True
+    #: The dates of the news it counts in, when a name was one person's only while in
+    #: office ("Castro" until 2021). News of unknown date is taken as today's.
+    since: date | None = None
+    until: date | None = None
+
+    def counts_on(self, published: date | None) -> bool:
+        """Whether the term counts in news published on that day."""
+        if published is None:
+            return self.until is None
+        return (self.since is None or published >= self.since) and (
+            self.until is None or published <= self.until
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,6 +133,8 @@ class Example:
     text: str = ""
     #: The example's language, for terms and senses of one language (None: unknown).
     language: str | None = None
+    #: When it was published, for terms of some dates only (None: today).
+    published: date | None = None
     expect: bool = True
     #: Where the example is written, for test-runner style reports.
     file: str = ""
