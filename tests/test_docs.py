@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import click
 import pytest
@@ -10,6 +12,7 @@ from pydantic import BaseModel
 
 from monitor.cli import cli
 from monitor.config.schema import FeedModel, Settings
+from monitor.storage import Store
 from tests.support.config import REPO
 
 DOCS = REPO / "docs"
@@ -77,3 +80,43 @@ def test_documented_commands_exist() -> None:
 def test_every_module_is_in_the_architecture(module: str) -> None:
     text = (DOCS / "architecture.md").read_text()
     assert f"| `{module}` |" in text, f"{module} missing from docs/architecture.md"
+
+
+def _schema() -> dict[str, list[str]]:
+    """Every table of a freshly migrated database and its columns; SQLite's own tables
+    (the FTS index's shadow tables) left out."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(Path(folder) / "monitor.db")
+        try:
+            names = [r["name"] for r in store.rows(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT LIKE 'articles_fts_%' ORDER BY name"
+            )]  # fmt: skip
+            return {n: [c["name"] for c in store.rows(f"PRAGMA table_info('{n}')")] for n in names}
+        finally:
+            store.close()
+
+
+def _data_section() -> str:
+    return _section((DOCS / "architecture.md").read_text(), "## Data")
+
+
+@pytest.mark.parametrize("table", sorted(_schema()))
+def test_every_table_and_column_is_in_the_architecture(table: str) -> None:
+    section = _data_section()
+    if table == "_sqlite_migrations":  # the migrations' own record
+        assert f"`{table}`" in section
+        return
+    bullet = re.search(rf"^- `{table}`:(.*?)(?=^- `|\Z)", section, re.MULTILINE | re.DOTALL)
+    assert bullet, f"table {table} missing from the Data section of docs/architecture.md"
+    missing = [c for c in _schema()[table] if f"`{c}`" not in bullet.group(1)]
+    assert not missing, f"columns of {table} missing from docs/architecture.md: {missing}"
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.name for p in PACKAGE.glob("*/__init__.py")))
+def test_every_module_is_in_its_package_docstring(package: str) -> None:
+    text = (PACKAGE / package / "__init__.py").read_text()
+    docstring = text[: text.index('"""', 3)]
+    modules = sorted(p.stem for p in (PACKAGE / package).glob("*.py") if p.stem != "__init__")
+    missing = [m for m in modules if f"``{m}``" not in docstring]
+    assert not missing, f"monitor.{package}'s docstring does not name {missing}"

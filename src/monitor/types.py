@@ -12,6 +12,7 @@ store gives back: ``StoredArticle``, ``StoredHit``, ``FeedHealth``, ``FeedActivi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -19,6 +20,10 @@ from typing import Literal
 TextSource = Literal["page", "summary", "title"]
 Field = Literal["title", "body"]
 FeedStatus = Literal["ok", "not_modified", "failed"]
+
+
+#: The clock, injected wherever time is read: ``Callable[[], datetime]`` returning aware UTC.
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -174,6 +179,11 @@ class Article:
     page_error: str | None = None
     #: The entry's revision (``Entry.revision``).
     revision: str = ""
+
+    @property
+    def when(self) -> datetime:
+        """When it is news: published, else first seen (the one name for it)."""
+        return self.published or self.fetched_at
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -396,6 +406,11 @@ class StoredHit:
     story_id: int | None = None
     #: Found by a correction of the article's entry (the digest marks it updated).
     corrected: bool = False
+
+    @property
+    def when(self) -> datetime:
+        """When it is news: published, else first seen (the one name for it)."""
+        return self.published or self.fetched_at
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -59,7 +59,7 @@ def digest_page(tmp_path: Path) -> Path:
         stored(TITLES[2], terms=("Cuban", "Coast Guard")),
     ]
     digest = build_digest(
-        hits, watchlists=watchlists, activity=(), hit_times=[("energy", NOW)], now=NOW,
+        hits, watchlists=watchlists, activity=(), story_times=[("energy", NOW)], now=NOW,
         timezone="America/New_York", subject="US–Cuba digest {date}", max_items=10,
     )  # fmt: skip
     path = tmp_path / "digest.html"

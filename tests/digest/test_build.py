@@ -20,12 +20,12 @@ def build(
     hits: Sequence[StoredHit],
     *,
     activity: Sequence[FeedActivity] = (),
-    hit_times: Sequence[tuple[str, datetime]] = (),
+    story_times: Sequence[tuple[str, datetime]] = (),
     max_items: int = 200,
     subject: str = "Digest {date}: {count}",
 ) -> Digest:
     return build_digest(
-        hits, watchlists=WATCHLISTS, activity=activity, hit_times=hit_times, now=NOW,
+        hits, watchlists=WATCHLISTS, activity=activity, story_times=story_times, now=NOW,
         timezone="America/New_York", subject=subject, max_items=max_items,
     )  # fmt: skip
 
@@ -42,7 +42,7 @@ def test_items_are_grouped_by_watchlist_and_ranked_by_score_then_time() -> None:
     assert [i.title for i in digest.sections[1].items] == [
         "High relations story", "Low relations story", "Older equal story",
     ]  # fmt: skip
-    assert digest.items == 4
+    assert digest.item_count == 4
     assert sorted(digest.hit_ids) == sorted(h.hit_id for h in hits)
 
 
@@ -92,7 +92,7 @@ def test_subject_has_date_and_count_and_no_line_breaks() -> None:
 def test_trend_counts_hits_per_local_day() -> None:
     times = [("energy", NOW - timedelta(days=d, hours=1)) for d in (0, 0, 1, 13, 20)]
     times.append(("relations", NOW.replace(hour=3)))  # 22:00 the day before in New York
-    trend = {t.watchlist: t.days for t in build([], hit_times=times).trend}
+    trend = {t.watchlist: t.days for t in build([], story_times=times).trend}
     assert len(trend["energy"]) == 14
     assert trend["energy"][-1] == 2
     assert trend["energy"][-2] == 1

@@ -19,7 +19,7 @@ HOSTILE = '<script>alert(1)</script><img src="https://tracker.example/p.gif" one
 
 def digest_of(*hits: StoredHit) -> Digest:
     return build_digest(
-        hits, watchlists=WATCHLISTS, activity=(), hit_times=(), now=NOW,
+        hits, watchlists=WATCHLISTS, activity=(), story_times=(), now=NOW,
         timezone="America/New_York", subject="US–Cuba digest {date} ({count} items)", max_items=50,
     )  # fmt: skip
 

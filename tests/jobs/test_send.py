@@ -186,6 +186,6 @@ def test_hits_too_old_for_the_window_wait_outside_it(tmp_path: Path) -> None:
     again = send_digest(
         config, store, transport_for(config), NOW + timedelta(days=30), since=timedelta(days=60)
     )
-    assert again.digest.items == 3
+    assert again.digest.item_count == 3
     db = sqlite3.connect(config.database)
     assert db.execute("SELECT count(*) FROM hits WHERE digest_id IS NOT NULL").fetchone() == (3,)

@@ -1,5 +1,12 @@
 """The ``monitor`` command: thin click commands over the library.
 
+- ``base``: the context object, errors and output helpers every command shares;
+- ``polling`` (poll, search, check), ``watching`` (hits, match, explain, rematch),
+  ``stories`` (recluster, ``--clusters``), ``digesting`` (digest), ``feeds`` (list, add,
+  remove, OPML), ``status``, ``service`` (run), ``demo``: the commands, by what they
+  are about;
+- ``progress``: the progress line of ``monitor poll`` on a terminal.
+
 Exit status: 0 ok, 1 user error (bad config, bad input; one line per problem, no
 traceback), 2 usage error (click's own), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 """

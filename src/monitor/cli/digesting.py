@@ -34,9 +34,8 @@ def digest(obj: Context, preview: bool, out: Path | None, since: str | None) -> 
                 write_out(out, config, built, rendered, now)
             else:
                 click.echo(rendered.text)
-            click.echo(
-                f"preview: {built.items} items, {len(built.hit_ids)} hits; nothing sent", err=True
-            )
+            counts = f"{built.item_count} items, {len(built.hit_ids)} hits"
+            click.echo(f"preview: {counts}; nothing sent", err=True)
             return
         outcome = send_digest(config, store, transport_for(config), now, since=window)
     if out:
@@ -47,4 +46,4 @@ def digest(obj: Context, preview: bool, out: Path | None, since: str | None) -> 
         click.echo("no new hits since the last digest: nothing sent")
     else:
         d, where = outcome.digest, outcome.delivered_to
-        click.echo(f"sent digest {d.date}: {d.items} items ({len(d.hit_ids)} hits) to {where}")
+        click.echo(f"sent digest {d.date}: {d.item_count} items ({len(d.hit_ids)} hits) to {where}")

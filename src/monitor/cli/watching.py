@@ -82,7 +82,7 @@ def hits(
 
 
 def _hit_lines(s: StoredHit, indent: str) -> None:
-    when = (s.published or s.fetched_at).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    when = s.when.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     click.echo(f"{indent}{s.hit.score:>6g}  {s.hit.watchlist:<22} {when}  {s.source}: {s.title}")
     click.echo(f"{indent}        why: {', '.join(s.hit.why())}")
     click.echo(f"{indent}        {s.hit.snippet.marked()}")

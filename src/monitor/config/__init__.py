@@ -3,6 +3,13 @@
 ``load_config`` raises ``ConfigError`` when monitor.yaml is unusable. A bad feed entry or a
 bad watchlist does not stop the others: it is left out and listed in ``Config.problems``,
 so the service keeps working while ``monitor check`` (and every command) reports it.
+
+- ``schema``: every key of monitor.yaml, feeds.yaml and the watchlist files, its default
+  and its check (the only module importing pydantic);
+- ``watchlists``: the watchlist files to ``matching.model`` records;
+- ``yamlfile``: YAML read with line numbers and edited without losing comments (the only
+  module importing ruamel.yaml); ``paths``: key paths as users read them;
+- ``feedlist``: editing feeds.yaml (add, remove, import); ``opml``: the OPML format.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.matching.model import Watchlist
-from monitor.stories.grouping import Grouping, group_by_story
+from monitor.stories.grouping import group_by_story
 from monitor.text.html import one_line
 from monitor.types import FeedActivity, Snippet, StoredHit
 
@@ -82,7 +82,8 @@ class Section:
 class Trend:
     watchlist: str
     title: str
-    #: Hits per day, oldest first, ending today.
+    #: Stories per day that hit the watchlist (a story carried by five outlets counts
+    #: once), oldest first, ending today.
     days: tuple[int, ...]
 
 
@@ -112,7 +113,8 @@ class Digest:
     held_back: int = 0
 
     @property
-    def items(self) -> int:
+    def item_count(self) -> int:
+        """The digest's items (stories) in all sections; ``Section.items`` are the items."""
         return sum(len(s.items) for s in self.sections)
 
 
@@ -121,17 +123,16 @@ def build_digest(
     *,
     watchlists: Sequence[Watchlist],
     activity: Sequence[FeedActivity],
-    hit_times: Sequence[tuple[str, datetime]],
+    story_times: Sequence[tuple[str, datetime]],
     now: datetime,
     timezone: str,
     subject: str,
     max_items: int,
-    group: Grouping | None = None,
 ) -> Digest:
     """The digest of ``hits`` (unsent hits, one or more per article)."""
     zone = ZoneInfo(timezone)
     articles = _by_article(hits)
-    stories = (group or group_by_story)(articles)
+    stories = group_by_story(articles)
     stories.sort(key=_story_rank)
     kept, held = stories[:max_items], stories[max_items:]
     sections = _sections(kept, watchlists, zone)
@@ -144,7 +145,7 @@ def build_digest(
         timezone=timezone,
         generated=local.strftime("%Y-%m-%d %H:%M %Z"),
         sections=sections,
-        trend=_trend(hit_times, watchlists, local),
+        trend=_trend(story_times, watchlists, local),
         trend_days=tuple(
             _day_label(local - timedelta(days=n)) for n in range(TREND_DAYS - 1, -1, -1)
         ),
@@ -166,7 +167,7 @@ def _by_article(hits: Sequence[StoredHit]) -> list[list[StoredHit]]:
 
 def _story_rank(story: list[list[StoredHit]]) -> tuple[float, float]:
     best = story[0][0]
-    when = best.published or best.fetched_at
+    when = best.when
     return (-best.hit.score, -when.timestamp())
 
 
@@ -204,7 +205,7 @@ def _counts(
 def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) -> Item:
     article = story[0]
     best = article[0]
-    when = (best.published or best.fetched_at).astimezone(zone)
+    when = best.when.astimezone(zone)
     # The best hit's terms first; the others add what it lacks, up to WHY_TERMS.
     terms = [t for h in article for t in h.hit.why(WHY_TERMS)]
     return Item(
@@ -233,11 +234,11 @@ def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) 
 
 
 def _trend(
-    hit_times: Sequence[tuple[str, datetime]], watchlists: Sequence[Watchlist], local: datetime
+    story_times: Sequence[tuple[str, datetime]], watchlists: Sequence[Watchlist], local: datetime
 ) -> tuple[Trend, ...]:
     first = local.date() - timedelta(days=TREND_DAYS - 1)
     counts: dict[str, list[int]] = {w.name: [0] * TREND_DAYS for w in watchlists}
-    for name, when in hit_times:
+    for name, when in story_times:
         day = (when.astimezone(local.tzinfo).date() - first).days
         if name in counts and 0 <= day < TREND_DAYS:
             counts[name][day] += 1

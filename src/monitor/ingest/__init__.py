@@ -6,6 +6,11 @@
   trafilatura and py3langid (processes).
 - ``due``: when a feed is polled next (pure).
 - ``decide``: what one poll of one feed changes, from what was fetched (pure).
+- ``corrections``: which stored entries the feed corrected, and which to follow (pure).
+- ``headmeta``: a page's title, author and date from its head tags (pure).
+- ``slots``: request slots where article pages go before feeds.
+- ``lifeline``: extraction processes die with the monitor, however it dies;
+  ``_preload``: what the extraction forkserver imports once.
 
 Rules: pure modules take the clock and the random generator as arguments; the adapters
 translate their library's exceptions into ``monitor.errors`` with ``raise ... from e``.

@@ -69,7 +69,7 @@ _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 AiohttpResponseStream.CHUNK_SIZE = 256 * 1024
 
 #: What carries the requests: httpx's transport interface, so any httpx transport fits.
-Transport = httpx.AsyncBaseTransport
+HttpTransport = httpx.AsyncBaseTransport
 
 
 class Fetcher:
@@ -80,7 +80,7 @@ class Fetcher:
     which lives in the real transport's socket factory, is the transport's business.
     """
 
-    def __init__(self, settings: FetchSettings, transport: Transport | None = None) -> None:
+    def __init__(self, settings: FetchSettings, transport: HttpTransport | None = None) -> None:
         self._settings = settings
         self._deadline = settings.timeout.total_seconds()
         self._slots = Slots(settings.concurrency)
@@ -271,7 +271,9 @@ class StaticTransport(httpx.AsyncBaseTransport):
         return httpx.Response(200, content=body, headers=headers, request=request)
 
 
-def _network(settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: bool) -> Transport:
+def _network(
+    settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: bool
+) -> HttpTransport:
     # aiohttp under httpx: the same API for half the CPU per request of httpx's own
     # transport at high concurrency (encode/httpx#3215; docs/performance.md has our figures).
     def session() -> aiohttp.ClientSession:
@@ -286,11 +288,11 @@ def _network(settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: 
         # the public-address check.
         return aiohttp.ClientSession(connector=connector, trust_env=False)
 
-    transport: Transport = AiohttpTransport(client=session, verify=ssl_context, trust_env=False)
+    transport: HttpTransport = AiohttpTransport(client=session, verify=ssl_context, trust_env=False)
     return transport
 
 
-def _client(settings: FetchSettings, transport: Transport) -> httpx.AsyncClient:
+def _client(settings: FetchSettings, transport: HttpTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(settings.timeout.total_seconds()),

@@ -139,7 +139,7 @@ def placeable_of(
     return [
         Placeable(
             article_id=inserted[a.key], url=a.url, title=a.title, text=a.text,
-            language=a.language, when=a.published or a.fetched_at,
+            language=a.language, when=a.when,
             terms=tuple(sorted(terms.get(a.key, ()))),
         )
         for a in articles

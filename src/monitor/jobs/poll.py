@@ -50,6 +50,7 @@ from monitor.storage import Store
 from monitor.text.html import one_line
 from monitor.types import (
     Article,
+    Clock,
     Correction,
     Entry,
     ExtractedPage,
@@ -71,8 +72,6 @@ log = logging.getLogger(__name__)
 #: Pages fetched or being fetched, per extraction worker, before extraction: enough to
 #: keep the workers busy through fetch latency, few enough to bound the memory they hold.
 PAGES_PER_WORKER = 8
-
-Clock = Callable[[], datetime]
 
 
 class Progress(Protocol):
@@ -235,7 +234,7 @@ class Poller:
                 article = decide.with_stored_text(article, stored.text)
         hits = (
             self.matcher.match(
-                article.title, article.text, article.language, published=_day(article)
+                article.title, article.text, article.language, published=article.when
             )
             if self.matcher
             else ()
@@ -266,7 +265,7 @@ class Poller:
             (article.key, hit)
             for article in articles
             for hit in self.matcher.match(
-                article.title, article.text, article.language, published=_day(article)
+                article.title, article.text, article.language, published=article.when
             )
         ]
 
@@ -384,8 +383,3 @@ async def poll(
         return replace(report, seconds=time.monotonic() - started)
     finally:
         store.close()
-
-
-def _day(article: Article) -> datetime:
-    """When the article is news: published, else first seen (terms of some dates only)."""
-    return article.published or article.fetched_at

@@ -93,7 +93,7 @@ def prepare(
         store.unsent_hits(now - window),
         watchlists=config.watchlists,
         activity=store.feed_activity(),
-        hit_times=store.hit_times(now - timedelta(days=15)),
+        story_times=store.story_times(now - timedelta(days=15)),
         now=now,
         timezone=settings.timezone,
         subject=settings.subject,
@@ -127,13 +127,13 @@ def send_digest(
         message_id=str(email["Message-ID"]),
         message=bytes(email),
         transport=transport.name,
-        items=digest.items,
+        items=digest.item_count,
     )
     where = _deliver(store, transport, digest_id, email, digest.date, now)
     log.info(
         "digest %s: %d items, %d hits, sent to %s",
         digest.date,
-        digest.items,
+        digest.item_count,
         len(digest.hit_ids),
         where,
     )

@@ -31,7 +31,7 @@ def explain_lines(e: Evaluation) -> list[str]:
     lines = [verdict_line(e), "  rule:"]
     lines += [f"    {line}" for line in e.trace]
     if e.terms:
-        lines.append("  terms found (each once: where, how often, points):")
+        lines.append("  terms found (each once: where, how often, score):")
         lines += [f"    + {_term(e, found)}" for found in _by_term(e.terms)]
     void = Counter((m.alias, m.field, m.voided_by) for m in e.mentions if m.voided_by is not None)
     if void:

@@ -100,7 +100,8 @@ def _decide(
     return score, holds, hit
 
 
-def _points(watchlist: Watchlist, term: Term, field: Field, count: int) -> float:
+def _score(watchlist: Watchlist, term: Term, field: Field, count: int) -> float:
+    """What a term adds to its group's score in one field (``TermHit.score``)."""
     scoring = watchlist.scoring
     if field == "title":
         return term.weight * scoring.title
@@ -115,10 +116,10 @@ def _scores(
     by_term: dict[tuple[str, Field], float] = {}
     for (slot_id, field_name), found in counts.items():
         slot = slots[slot_id]
-        points = _points(watchlist, slot.term, field_name, found.times)
-        groups[slot.group] += points
+        score = _score(watchlist, slot.term, field_name, found.times)
+        groups[slot.group] += score
         key = (slot.term.name, field_name)
-        by_term[key] = max(by_term.get(key, 0.0), points)
+        by_term[key] = max(by_term.get(key, 0.0), score)
     return dict(groups), round(sum(by_term.values()), 2)
 
 
@@ -140,7 +141,7 @@ def _term_hits(
                 field=field_name,
                 position=found.first.text_start,
                 count=found.times,
-                score=round(_points(watchlist, term, field_name, found.times), 2),
+                score=round(_score(watchlist, term, field_name, found.times), 2),
             )
         hits.append(hit)
     return tuple(sorted(hits, key=_term_order))

@@ -45,7 +45,7 @@ from monitor.jobs.poll import Poller, utc_now
 from monitor.jobs.send import last_due, send_digest, time_of_day, transport_for
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
-from monitor.types import FeedOutcome, RunReport
+from monitor.types import Clock, FeedOutcome, RunReport
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,6 @@ STOP_WITHIN = 7.0
 DIGEST_RETRIES = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=45))
 
 T = TypeVar("T")
-Clock = Callable[[], datetime]
 
 
 def tick(config: Config) -> timedelta:
@@ -203,9 +202,9 @@ class Service:
         self._require()[0].set_service_state(digest_handled_for=due_for)
         if outcome.delivered_to:
             log.info("digest %s sent: %d items, %d hits, to %s", outcome.digest.date,
-                     outcome.digest.items, len(outcome.digest.hit_ids), outcome.delivered_to,
+                     outcome.digest.item_count, len(outcome.digest.hit_ids), outcome.delivered_to,
                      extra={"fields": {"event": "digest", "date": outcome.digest.date,
-                                       "items": outcome.digest.items,
+                                       "items": outcome.digest.item_count,
                                        "hits": len(outcome.digest.hit_ids),
                                        "to": outcome.delivered_to}})  # fmt: skip
         else:

@@ -6,6 +6,7 @@
   module per table,
   mixed into ``Store``; each sees only ``backend.Backend`` (rows out, one write in).
 - ``times``: how times are stored (UTC ISO 8601 text).
+- ``backend``: what every query module needs of the store.
 
 Rules: the only package importing sqlite-utils and sqlite3; sqlite3 errors become
 ``StorageError`` here; records in and out are ``monitor.types``, never rows.

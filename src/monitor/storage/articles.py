@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from monitor.storage.backend import Backend
+from monitor.storage.backend import Backend, chunked
 from monitor.storage.hits import INSERT_HIT, hit_params
 from monitor.storage.times import from_iso, iso
 from monitor.text.fold import normalize
@@ -76,9 +76,7 @@ class ArticleQueries:
         """The entries of ``keys`` stored already, by key."""
         wanted = list(dict.fromkeys(keys))
         found: dict[str, KnownEntry] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunked(wanted):
             rows = self.rows(
                 "SELECT key, id, feed_id, entry_revision, corrections, title, text_source"
                 f" FROM articles WHERE key IN ({marks})",

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from monitor.storage.backend import Backend
+from monitor.storage.backend import Backend, chunked
 from monitor.storage.hits import HITS_SELECT, stored_hit
-from monitor.storage.times import from_iso, iso
+from monitor.storage.times import from_iso, iso, required
 from monitor.types import FeedActivity, PendingDigest, SentDigest, StoredHit
 
 # The 30 newest articles of each feed, newest first, in one pass.
@@ -34,7 +34,7 @@ class DigestQueries:
         )
         return [stored_hit(r) for r in self.rows(sql, {"since": iso(since)})]
 
-    def hit_times(self: Backend, since: datetime) -> list[tuple[str, datetime]]:
+    def story_times(self: Backend, since: datetime) -> list[tuple[str, datetime]]:
         """(watchlist, when it was first seen) of every story hit since ``since``: a story
         carried by five outlets counts once (an article not placed yet, alone)."""
         rows = self.rows(
@@ -48,7 +48,7 @@ class DigestQueries:
     def feed_activity(self: Backend) -> list[FeedActivity]:
         recent: dict[int, list[datetime]] = defaultdict(list)
         for row in self.rows(_RECENT_ARTICLES):
-            recent[row["feed_id"]].append(from_iso(row["fetched_at"]) or datetime.min)
+            recent[row["feed_id"]].append(required(row["fetched_at"]))
         return [
             FeedActivity(
                 name=f["name"],
@@ -89,9 +89,7 @@ class DigestQueries:
                  len(hit_ids)],
             )  # fmt: skip
             digest_id = int(cursor.lastrowid or 0)
-            for start in range(0, len(hit_ids), 500):
-                chunk = list(hit_ids[start : start + 500])
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in chunked(list(hit_ids)):
                 db.execute(
                     f"UPDATE hits SET digest_id = ? WHERE digest_id IS NULL AND id IN ({marks})",
                     [digest_id, *chunk],
@@ -151,7 +149,7 @@ class DigestQueries:
                 digest_id=r["id"],
                 date=r["date"],
                 subject=r["subject"],
-                sent_at=from_iso(r["sent_at"]) or datetime.min,
+                sent_at=required(r["sent_at"]),
                 items=r["items"],
                 hits=r["hits"],
                 location=r["location"],

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from monitor.storage.backend import Backend
-from monitor.storage.times import from_iso, iso
+from monitor.storage.times import from_iso, iso, required
 from monitor.types import Hit, Snippet, StoredHit, TermHit
 
 INSERT_HIT = """
@@ -150,8 +150,8 @@ def stored_hit(row: dict[str, Any]) -> StoredHit:
         feed=row["feed"],
         language=row["language"],
         published=from_iso(row["published"]),
-        fetched_at=from_iso(row["fetched_at"]) or datetime.min,
-        matched_at=from_iso(row["matched_at"]) or datetime.min,
+        fetched_at=required(row["fetched_at"]),
+        matched_at=required(row["matched_at"]),
         hit=hit,
         digest_id=row.get("digest_id"),
         story_id=row.get("story_id"),

@@ -103,8 +103,9 @@ def m003_digests(db: Database) -> None:
         )
         """
     )
-    # Null until the hit is delivered in a digest; set in the same transaction that
-    # records the digest as sent.
+    # Null until the hit is put in a digest: set when the digest is reserved, before it
+    # is delivered (``reserve_digest``), and cleared again if the digest is released
+    # undelivered; a hit whose digest has ``sent_at`` was delivered.
     db.execute("ALTER TABLE hits ADD COLUMN digest_id INTEGER REFERENCES digests(id)")
     db.execute("CREATE INDEX hits_digest ON hits(digest_id)")
 

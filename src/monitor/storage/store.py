@@ -1,8 +1,11 @@
 """The database: one connection, its pragmas, its migrations, one write transaction.
 
-One process writes (the poller); every write that spans rows runs in one ``BEGIN
-IMMEDIATE`` transaction, so a crash leaves either all of a feed's update or none of it.
-WAL lets readers (``monitor status``, ``search``) run while the poller writes. All times
+Writers are few and short: the poller, the digest sender (its own connection, in the
+service a thread of its own) and commands such as ``rematch``. Every write that spans rows
+runs in one ``BEGIN IMMEDIATE`` transaction, so a crash leaves either all of a feed's
+update or none of it, and a second writer waits for the first (30 s busy timeout)
+instead of failing. WAL lets readers (``monitor status``, ``search``) run while one
+writes. All times
 are stored as UTC ISO 8601 text. sqlite3 errors become StorageError here.
 """
 

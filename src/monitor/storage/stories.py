@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from monitor.storage.backend import Backend
-from monitor.storage.times import from_iso, iso
+from monitor.storage.backend import Backend, chunked
+from monitor.storage.times import iso, required
 from monitor.types import Placeable, Placement, StoryFeatures, StoryMember
 
 _MEMBERS = """
@@ -18,6 +18,9 @@ FROM story_features s JOIN articles a ON a.id = s.article_id
 WHERE a.story_id IS NOT NULL AND s.at >= ?
 ORDER BY s.at
 """
+
+#: An article's ``when`` (``types.Article.when``), in SQL: published, else first seen.
+WHEN = "coalesce(published, fetched_at)"
 
 _PLACEABLE = """
 SELECT a.id, a.url, a.title, a.text, a.language, coalesce(a.published, a.fetched_at) AS at
@@ -53,17 +56,15 @@ class StoryQueries:
     ) -> Iterator[list[Placeable]]:
         """Every article published (or first seen) since ``since``, oldest first, ``batch``
         at a time: the archive's texts are never all in memory."""
-        where = "WHERE coalesce(published, fetched_at) >= ?" if since else ""
+        where = f"WHERE {WHEN} >= ?" if since else ""
         ids = [
             r["id"]
             for r in self.rows(
-                f"SELECT id FROM articles {where} ORDER BY coalesce(published, fetched_at), id",
+                f"SELECT id FROM articles {where} ORDER BY {WHEN}, id",
                 [iso(since)] if since else [],
             )
         ]
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunked(ids, batch):
             rows = self.rows(f"{_PLACEABLE} WHERE a.id IN ({marks}) ORDER BY at, a.id", chunk)
             yield _placeable(self, rows)
 
@@ -81,7 +82,7 @@ class StoryQueries:
 
     def clear_stories(self: Backend, since: datetime | None = None) -> int:
         """Unplace the articles published (or first seen) since ``since`` (all: None)."""
-        where = "WHERE coalesce(published, fetched_at) >= ?" if since else ""
+        where = f"WHERE {WHEN} >= ?" if since else ""
         with self.write() as db:
             cursor = db.execute(
                 f"UPDATE articles SET story_id = NULL, story_reason = NULL {where}",
@@ -107,7 +108,7 @@ def _placeable(store: Backend, rows: list[dict[str, Any]]) -> list[Placeable]:
     return [
         Placeable(
             article_id=r["id"], url=r["url"], title=r["title"], text=r["text"],
-            language=r["language"], when=from_iso(r["at"]) or datetime.min,
+            language=r["language"], when=required(r["at"]),
             terms=tuple(sorted(terms.get(r["id"], ()))),
         )
         for r in rows
@@ -117,9 +118,7 @@ def _placeable(store: Backend, rows: list[dict[str, Any]]) -> list[Placeable]:
 def _terms(store: Backend, ids: Iterable[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     wanted = list(ids)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in chunked(wanted):
         for row in store.rows(
             f"SELECT article_id, terms FROM hits WHERE article_id IN ({marks})", chunk
         ):
@@ -133,7 +132,7 @@ def _features(r: dict[str, Any]) -> StoryFeatures:
         title_words=frozenset(json.loads(r["title_words"])),
         numbers=frozenset(json.loads(r["numbers"])), names=frozenset(json.loads(r["names"])),
         terms=frozenset(json.loads(r["terms"])), language=r["language"],
-        when=from_iso(r["at"]) or datetime.min,
+        when=required(r["at"]),
         lead_words=frozenset(json.loads(r["lead_words"])),
         counts=frozenset(json.loads(r["counts"])),
     )  # fmt: skip

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from monitor.stories import evidence, minhash
+from monitor.stories.features import jaccard
 from monitor.types import StoryFeatures, StoryMember
 
 WINDOW = timedelta(hours=48)
@@ -138,7 +139,7 @@ class Clusterer:
             if member is None:
                 continue
             text = alike[other]
-            title = _jaccard(features.title_words, member.features.title_words)
+            title = jaccard(features.title_words, member.features.title_words)
             if text >= NEAR_COPY:
                 why = f"a copy of article {other} (text similarity {text:.2f})"
             elif text >= SHARED_TEXT and title >= SIMILAR_TITLE:
@@ -207,7 +208,3 @@ def _one_event(a: StoryFeatures, b: StoryFeatures, shared: evidence.Shared) -> b
     if a.language and b.language and a.language != b.language:
         return shared.similarity >= TRANSLATED and shared.anchors >= MIN_ANCHORS_ACROSS
     return shared.similarity >= SAME_EVENT and shared.anchors >= MIN_ANCHORS
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

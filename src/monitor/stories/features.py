@@ -142,6 +142,11 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(fold_term(_SUFFIX.sub("", title)).split())
 
 
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of their words two headlines have in common (0 when one is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
 def numbers(text: str) -> frozenset[str]:
     """Figures of two digits or more, thousands separators and decimal commas unified;
     years and the numbers of laws, orders and sections left out."""

@@ -9,16 +9,16 @@ shows one item per story: the best-scored article first, then the earliest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from monitor.text.fold import fold_term
+from monitor.stories.cluster import MIN_TITLE_WORDS
+from monitor.stories.features import jaccard, title_words
 from monitor.types import StoredHit
 
-#: Titles sharing this share of their words are one story.
+#: Titles sharing this share of their words are one story. Higher than the share the
+#: clusterer asks (``cluster.SIMILAR_TITLE``) because here the title is all there is:
+#: the clusterer asks shared text beside it.
 SAME_TITLE = 0.8
-
-#: Articles (each a list of its hits, best first) → stories (lists of articles).
-Grouping = Callable[[Sequence[list[StoredHit]]], list[list[list[StoredHit]]]]
 
 
 def group_by_story(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
@@ -41,21 +41,21 @@ def group_by_story(articles: Sequence[list[StoredHit]]) -> list[list[list[Stored
 
 def _best_then_first(article: list[StoredHit]) -> tuple[float, float]:
     best = article[0]
-    return (-best.hit.score, (best.published or best.fetched_at).timestamp())
+    return (-best.hit.score, best.when.timestamp())
 
 
 def group_stories(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
     """Articles with the same canonical URL or near-identical titles are one story.
 
     ``articles`` holds each article's hits, best first. Greedy: each article joins the
-    first story it matches. Replaceable: ``build_digest(group=...)``.
+    first story it matches.
     """
-    stories: list[tuple[set[str], set[str], list[list[StoredHit]]]] = []
+    stories: list[tuple[set[str], frozenset[str], list[list[StoredHit]]]] = []
     for article in sorted(articles, key=lambda a: -a[0].hit.score):
         first = article[0]
-        words = _title_words(first.title, first.source)
-        for urls, title_words, story in stories:
-            if (first.url and first.url in urls) or _similar(words, title_words):
+        words = title_words(first.title)
+        for urls, known, story in stories:
+            if (first.url and first.url in urls) or _similar(words, known):
                 story.append(article)
                 urls.add(first.url)
                 break
@@ -64,17 +64,7 @@ def group_stories(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredH
     return [story for _urls, _words, story in stories]
 
 
-def _title_words(title: str, source: str) -> set[str]:
-    # "Headline - Reuters", "Headline | CiberCuba": the outlet is not the story.
-    for separator in (" - ", " | ", " – ", " — "):
-        head, _, tail = title.rpartition(separator)
-        if head and len(tail) <= 40:
-            title = head
-            break
-    return set(fold_term(title).split())
-
-
-def _similar(a: set[str], b: set[str]) -> bool:
-    if len(a) < 4 or len(b) < 4:
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if len(a) < MIN_TITLE_WORDS or len(b) < MIN_TITLE_WORDS:
         return a == b and bool(a)
-    return len(a & b) / len(a | b) >= SAME_TITLE
+    return jaccard(a, b) >= SAME_TITLE

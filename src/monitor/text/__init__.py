@@ -5,5 +5,6 @@
 - ``fold``: folding for matching (accents, case, punctuation), one character per
   character so that every match maps back to the words as written.
 
-Rules: standard library only; nothing here raises on malformed input.
+Rules: standard library only, but for idna in ``urls`` (IDNA 2008 host names); nothing
+here raises on malformed input.
 """
