@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import invoke
+from tests.support.cli import invoke, poll_once
 from tests.support.config import RELATIONS, site_config
 from tests.support.news import story
 from tests.support.server import FeedServer
@@ -27,7 +27,7 @@ STORIES = [
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> Path:
     config = site_config(server, tmp_path, STORIES, {"relations": RELATIONS})
-    assert json.loads(invoke("--config", str(config), "poll", "--json").stdout)["hits"] == 2
+    assert poll_once(config)["hits"] == 2
     return config
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import invoke
+from tests.support.cli import invoke, poll_once
 from tests.support.config import site_config, write_config
 from tests.support.news import story
 from tests.support.server import FeedServer
@@ -41,8 +41,7 @@ STORIES = [
 @pytest.fixture
 def polled(server: FeedServer, tmp_path: Path) -> Path:
     config = site_config(server, tmp_path, STORIES, {"relations": WATCHLIST})
-    result = invoke("--config", str(config), "poll", "--json")
-    assert json.loads(result.stdout)["hits"] == 1, result.stderr
+    assert poll_once(config)["hits"] == 1
     return config
 
 

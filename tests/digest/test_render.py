@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
 from email import message_from_bytes, policy
 from html.parser import HTMLParser
 
@@ -40,6 +42,15 @@ def test_multipart_alternative_with_headers() -> None:
     assert parsed["To"] == "a@example.org, b@example.org"
     assert parsed["From"] == "monitor@example.org"
     assert parsed["Message-ID"].endswith("@example.org>")
+    # Pure: the same digest built at the same time is the same message; other hits or
+    # another time make another.
+    again = message(digest, render(digest), sender="monitor@example.org", to=("a@x",), now=NOW)
+    assert again["Message-ID"] == parsed["Message-ID"]
+    later = message(digest, render(digest), sender="monitor@example.org", to=("a@x",),
+                    now=NOW + timedelta(seconds=1))  # fmt: skip
+    other = replace(digest, hit_ids=(*digest.hit_ids, 999))
+    fewer = message(other, render(other), sender="monitor@example.org", to=("a@x",), now=NOW)
+    assert len({parsed["Message-ID"], later["Message-ID"], fewer["Message-ID"]}) == 3
     assert parsed["Date"] == "Tue, 10 Feb 2026 12:00:00 +0000"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from monitor.jobs.cluster import recluster
 from monitor.storage import Store
-from tests.support.cli import invoke
+from tests.support.cli import invoke, poll_once
 from tests.support.config import RELATIONS, write_config
 from tests.support.news import Story, page, rss
 from tests.support.server import FeedServer
@@ -54,8 +54,7 @@ def polled(server: FeedServer, tmp_path: Path) -> Path:
         url = server.add(f"/{outlet}/feed.xml", rss(outlet, [report], f"/{outlet}/articles/"))
         feeds.append({"name": outlet.title(), "url": url})
     config = write_config(tmp_path, feeds, watchlists={"relations": RELATIONS})
-    result = invoke("--config", str(config), "poll", "--json")
-    assert json.loads(result.stdout)["new_articles"] == 5, result.stderr
+    assert poll_once(config)["new_articles"] == 5
     return config
 
 

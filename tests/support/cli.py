@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -46,3 +48,11 @@ def monitor(
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+def poll_once(config: Path) -> dict[str, Any]:
+    """``monitor poll --json`` on ``config`` once: the report, read."""
+    result = invoke("--config", str(config), "poll", "--json")
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report

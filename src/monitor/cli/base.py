@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn, TypeVar
@@ -89,6 +90,23 @@ def run_async(main: Coroutine[Any, Any, T]) -> T:
             loop.remove_signal_handler(signal.SIGTERM)
 
     return asyncio.run(guarded())
+
+
+def echo_each(
+    items: Sequence[T],
+    as_json: Callable[[T], Any] | None,
+    lines: Callable[[T], None],
+    none: str,
+) -> None:
+    """Each item as one JSON line (``as_json`` given) or as its ``lines``; ``none`` on
+    stderr when there is nothing to show in text."""
+    for item in items:
+        if as_json is not None:
+            click.echo(json.dumps(as_json(item), ensure_ascii=False))
+        else:
+            lines(item)
+    if not items and as_json is None:
+        click.echo(none, err=True)
 
 
 def fail(message: str) -> NoReturn:

@@ -10,6 +10,7 @@ import click
 
 from monitor.cli.base import (
     Context,
+    echo_each,
     fail,
     json_value,
     pass_context,
@@ -98,12 +99,10 @@ def search(obj: Context, query: str, limit: int, as_json: bool, clusters: bool) 
             click.echo(story_line(group[0].story_id, len(group), []))
             for r in group:
                 _result_lines(r, "  ")
-    for r in [] if clusters else results:
-        if as_json:
-            click.echo(json.dumps(_result(r), ensure_ascii=False))
-        else:
-            _result_lines(r, "")
-    if not results and not as_json:
+    if not clusters:
+        echo_each(results, _result if as_json else None, lambda r: _result_lines(r, ""),
+                  "no matches")  # fmt: skip
+    elif not results and not as_json:
         click.echo("no matches", err=True)
 
 

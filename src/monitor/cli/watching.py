@@ -12,6 +12,7 @@ import click
 from monitor.cli.base import (
     Context,
     duration,
+    echo_each,
     fail,
     json_value,
     pass_context,
@@ -72,13 +73,11 @@ def hits(
         found = store.hits(since=datetime.now(UTC) - window, watchlist=watchlist, limit=limit)
     if clusters:
         _clustered_hits(found, as_json)
-    for s in [] if clusters else found:
-        if as_json:
-            click.echo(json.dumps(stored_hit_json(s), ensure_ascii=False))
-        else:
-            _hit_lines(s, "")
-    if not found and not as_json:
-        click.echo(f"no hits in the last {since}", err=True)
+    none = f"no hits in the last {since}"
+    if not clusters:
+        echo_each(found, stored_hit_json if as_json else None, lambda s: _hit_lines(s, ""), none)
+    elif not found and not as_json:
+        click.echo(none, err=True)
 
 
 def _hit_lines(s: StoredHit, indent: str) -> None:

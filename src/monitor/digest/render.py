@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -76,10 +77,19 @@ def message(
     msg["From"] = sender
     msg["To"] = ", ".join(to)
     msg["Date"] = email.utils.format_datetime(now)
-    msg["Message-ID"] = email.utils.make_msgid("digest", domain=sender.rpartition("@")[2] or None)
+    msg["Message-ID"] = message_id(digest, sender, now)
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
+
+
+def message_id(digest: Digest, sender: str, now: datetime) -> str:
+    """The digest's Message-ID, from what it is and when it was built: pure, so that the
+    same digest built again is known as the same message (its hits, its date)."""
+    hits = hashlib.blake2b(",".join(map(str, digest.hit_ids)).encode(), digest_size=6)
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"<digest.{digest.date}.{stamp}.{hits.hexdigest()}@{domain}>"
 
 
 def pieces(snippet: Snippet) -> list[tuple[str, bool]]:

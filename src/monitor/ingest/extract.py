@@ -156,7 +156,9 @@ class ExtractorPool:
 
     @property
     def started(self) -> bool:
-        """The workers were asked to start (a page needed them)."""
+        """The workers were asked to start (a page needed them). Only a test reads it
+        (an unchanged cycle starts no worker); kept, because the other way to know is to
+        look for the forkserver's grandchildren among the machine's processes."""
         return self._starting is not None
 
     def _new_pool(self, workers: int | None = None) -> ProcessPoolExecutor:

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from monitor.storage.backend import Backend, chunked
+from monitor.storage.backend import Backend, chunked, record
 from monitor.storage.hits import INSERT_HIT, hit_params
-from monitor.storage.times import from_iso, iso
+from monitor.storage.times import iso
 from monitor.text.fold import normalize
 from monitor.types import (
     Article,
@@ -154,12 +154,11 @@ class ArticleQueries:
             for r in rows
         ]  # fmt: skip
 
-    def save_page_update(self: Backend, update: PageUpdate, now: datetime) -> tuple[int, int]:
+    def save_page_update(self: Backend, update: PageUpdate, now: datetime) -> None:
         """A retried page: its text (if it came) and its recomputed unsent hits, together.
 
-        Hits already sent stay as they were. Returns (hits removed, hits added).
+        Hits already sent stay as they were.
         """
-        removed = added = 0
         with self.write() as db:
             db.execute(
                 "UPDATE articles SET page_attempts = ?, page_retry_at = ?, page_error = ?"
@@ -168,19 +167,17 @@ class ArticleQueries:
                  update.article_id],
             )  # fmt: skip
             if update.text is None:
-                return 0, 0
+                return
             db.execute(
                 "UPDATE articles SET text = ?, text_source = 'page', page_error = NULL"
                 " WHERE id = ?",
                 [update.text, update.article_id],
             )
-            cursor = db.execute(
+            db.execute(
                 "DELETE FROM hits WHERE article_id = ? AND digest_id IS NULL", [update.article_id]
             )
-            removed = cursor.rowcount
             for hit in update.hits:
-                added += db.execute(INSERT_HIT, hit_params(update.article_id, hit, now)).rowcount
-        return removed, added
+                db.execute(INSERT_HIT, hit_params(update.article_id, hit, now))
 
     def quarantined_urls(self: Backend) -> set[str]:
         """The pages never to extract again (they killed their worker twice)."""
@@ -206,18 +203,7 @@ class ArticleQueries:
         The query is taken as plain words (all must occur), never as FTS syntax.
         """
         rows = self.rows(_SEARCH, {"q": self.quote_fts(normalize(query)), "limit": limit})
-        return [
-            SearchResult(
-                article_id=r["id"],
-                title=r["title"],
-                url=r["url"],
-                feed=r["feed"],
-                published=from_iso(r["published"]),
-                snippet=r["snippet"],
-                story_id=r["story_id"],
-            )
-            for r in rows
-        ]
+        return [record(SearchResult, r, article_id=r["id"]) for r in rows]
 
 
 def _correct(db: Any, correction: Correction, now: datetime) -> None:
@@ -262,16 +248,4 @@ def _feed_params(u: FeedUpdate, new: bool) -> dict[str, Any]:
 
 
 def _stored_article(row: dict[str, Any]) -> StoredArticle:
-    return StoredArticle(
-        article_id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        text=row["text"],
-        text_source=row["text_source"],
-        feed=row["feed"],
-        language=row["language"],
-        published=from_iso(row["published"]),
-        page_error=row.get("page_error"),
-        story_id=row.get("story_id"),
-        story_reason=row.get("story_reason"),
-    )
+    return record(StoredArticle, row, article_id=row["id"])

@@ -6,9 +6,14 @@ one sees only these doors to the database and never the connection itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from dataclasses import fields
+from typing import Any, Protocol, TypeVar
+
+from monitor.storage.times import from_iso, required
+
+R = TypeVar("R")
 
 
 class Backend(Protocol):
@@ -32,3 +37,22 @@ def chunked(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[tuple[list[
     for start in range(0, len(values), size):
         chunk = list(values[start : start + size])
         yield chunk, ",".join("?" * len(chunk))
+
+
+def record(kind: type[R], row: Mapping[str, Any], **given: Any) -> R:
+    """A record of ``kind`` (a dataclass of ``monitor.types``) from a row: each field from
+    the column of its name, times read from their ISO text (a time that is never null
+    from ``required``), unless ``given``; a field with no column keeps its default."""
+    values: dict[str, Any] = {}
+    for f in fields(kind):  # type: ignore[arg-type]
+        if f.name in given:
+            values[f.name] = given[f.name]
+        elif f.name in row:
+            kind_of = str(f.type)
+            value = row[f.name]
+            if kind_of == "datetime":
+                value = required(value)
+            elif kind_of.startswith("datetime"):
+                value = from_iso(value)
+            values[f.name] = value
+    return kind(**values)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from monitor.storage.backend import Backend, chunked
+from monitor.storage.backend import Backend, chunked, record
 from monitor.storage.hits import HITS_SELECT, stored_hit
 from monitor.storage.times import from_iso, iso, required
 from monitor.types import FeedActivity, PendingDigest, SentDigest, StoredHit
@@ -50,15 +50,7 @@ class DigestQueries:
         for row in self.rows(_RECENT_ARTICLES):
             recent[row["feed_id"]].append(required(row["fetched_at"]))
         return [
-            FeedActivity(
-                name=f["name"],
-                last_error=f["last_error"],
-                failing_since=from_iso(f["failing_since"]),
-                last_ok_at=from_iso(f["last_ok_at"]),
-                last_new_at=from_iso(f["last_new_at"]),
-                recent=tuple(recent[f["id"]]),
-                gone_since=from_iso(f["gone_since"]),
-            )
+            record(FeedActivity, f, recent=tuple(recent[f["id"]]))
             for f in self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
         ]
 
@@ -130,30 +122,10 @@ class DigestQueries:
         if not rows:
             return None
         r = rows[0]
-        return PendingDigest(
-            digest_id=r["id"],
-            date=r["date"],
-            subject=r["subject"],
-            message=bytes(r["message"]),
-            items=r["items"],
-            hits=r["hits"],
-            attempts=r["attempts"],
-        )
+        return record(PendingDigest, r, digest_id=r["id"], message=bytes(r["message"]))
 
     def sent_digests(self: Backend, limit: int = 30) -> list[SentDigest]:
         rows = self.rows(
             "SELECT * FROM digests WHERE sent_at IS NOT NULL ORDER BY id DESC LIMIT ?", [limit]
         )
-        return [
-            SentDigest(
-                digest_id=r["id"],
-                date=r["date"],
-                subject=r["subject"],
-                sent_at=required(r["sent_at"]),
-                items=r["items"],
-                hits=r["hits"],
-                location=r["location"],
-                transport=r["transport"],
-            )
-            for r in rows
-        ]
+        return [record(SentDigest, r, digest_id=r["id"]) for r in rows]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from monitor.storage.backend import Backend
-from monitor.storage.times import from_iso, iso
+from monitor.storage.backend import Backend, record
+from monitor.storage.times import iso
 from monitor.types import Feed, FeedHealth, FeedState
 
 _FEED_HEALTH = """
@@ -49,34 +49,9 @@ class FeedQueries:
 
     def feed_states(self: Backend) -> list[FeedState]:
         return [
-            FeedState(
-                feed_id=r["id"],
-                name=r["name"],
-                url=r["url"],
-                etag=r["etag"],
-                last_modified=r["last_modified"],
-                consecutive_failures=r["consecutive_failures"],
-                next_due_at=from_iso(r["next_due_at"]),
-            )
+            record(FeedState, r, feed_id=r["id"])
             for r in self.rows("SELECT * FROM feeds WHERE active = 1 ORDER BY id")
         ]
 
     def feed_health(self: Backend) -> list[FeedHealth]:
-        return [
-            FeedHealth(
-                name=r["name"],
-                url=r["url"],
-                last_fetched_at=from_iso(r["last_fetched_at"]),
-                last_ok_at=from_iso(r["last_ok_at"]),
-                last_new_at=from_iso(r["last_new_at"]),
-                last_status=r["last_status"],
-                last_error=r["last_error"],
-                consecutive_failures=r["consecutive_failures"],
-                failing_since=from_iso(r["failing_since"]),
-                next_due_at=from_iso(r["next_due_at"]),
-                items=r["items"],
-                hits=r["hits"],
-                gone_since=from_iso(r["gone_since"]),
-            )
-            for r in self.rows(_FEED_HEALTH)
-        ]
+        return [record(FeedHealth, r) for r in self.rows(_FEED_HEALTH)]

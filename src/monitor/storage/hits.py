@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from monitor.storage.backend import Backend
-from monitor.storage.times import from_iso, iso, required
+from monitor.storage.backend import Backend, record
+from monitor.storage.times import iso
 from monitor.types import Hit, Snippet, StoredHit, TermHit
 
 INSERT_HIT = """
@@ -141,19 +141,4 @@ def stored_hit(row: dict[str, Any]) -> StoredHit:
         ),
         tags=tuple(json.loads(row["tags"])),
     )
-    return StoredHit(
-        hit_id=row["id"],
-        article_id=row["article_id"],
-        url=row["url"],
-        title=row["title"],
-        source=row["source"],
-        feed=row["feed"],
-        language=row["language"],
-        published=from_iso(row["published"]),
-        fetched_at=required(row["fetched_at"]),
-        matched_at=required(row["matched_at"]),
-        hit=hit,
-        digest_id=row.get("digest_id"),
-        story_id=row.get("story_id"),
-        corrected=bool(row.get("corrected")),
-    )
+    return record(StoredHit, row, hit_id=row["id"], hit=hit, corrected=bool(row.get("corrected")))

@@ -153,6 +153,3 @@ class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueri
 
     def quote_fts(self, query: str) -> str:
         return self.db.quote_fts(query)
-
-    def count(self, table: str) -> int:
-        return int(self.rows(f"SELECT count(*) AS n FROM [{table}]")[0]["n"])
