@@ -50,10 +50,10 @@ import trafilatura
 
 import stories_real
 from monitor.config import load_config
-from monitor.jobs.cluster import context_of
+from monitor.jobs.stories import context_of
 from monitor.matching.matcher import Matcher
-from monitor.stories.cluster import Clusterer
 from monitor.stories.features import features_of
+from monitor.stories.placing import Stories
 
 ROOT = Path(__file__).parents[1]
 
@@ -67,12 +67,12 @@ def place(
     rows: list[dict[str, Any]], terms: list[list[str]], context: frozenset[str]
 ) -> tuple[list[int], list[str]]:
     """Each report's story id (its position's), and why it went there."""
-    clusterer = Clusterer(context=context)
+    recent = Stories(context=context)
     stories, reasons = [], []
     for number, (row, names) in enumerate(zip(rows, terms, strict=True)):
         when = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
         features = features_of(row["title"], row["text"], row["lang"], when, names)
-        found = clusterer.assign(number, row["url"], features)
+        found = recent.place(number, row["url"], features)
         stories.append(number if found.story_id is None else found.story_id)
         reasons.append(found.reason)
     return stories, reasons
@@ -91,11 +91,11 @@ def page_texts(folder: Path) -> list[tuple[str, str]]:
 def page_joins(texts: list[tuple[str, str]]) -> list[str]:
     """Each page placed once, all within one window: the joins, described. The pages are
     of many sites and subjects, so each join is one to read."""
-    clusterer, start, names = Clusterer(), datetime.fromisoformat("2026-01-30T00:00:00+00:00"), []
+    recent, start, names = Stories(), datetime.fromisoformat("2026-01-30T00:00:00+00:00"), []
     joins = []
     for n, (name, text) in enumerate(texts):
         features = features_of(name, text, "en", start + timedelta(minutes=n))
-        found = clusterer.assign(n, f"https://example.org/{n}", features)
+        found = recent.place(n, f"https://example.org/{n}", features)
         names.append(name)
         if found.joined is not None:
             joins.append(f"{name} / {names[found.joined]}: {found.reason}")
@@ -113,7 +113,7 @@ def page_cost(texts: list[tuple[str, str]], rounds: int) -> tuple[int, float, fl
     start = datetime.fromisoformat("2026-01-30T08:00:00+00:00")
     featuring, placing = [], []
     for _ in range(rounds):
-        clusterer = Clusterer()
+        recent = Stories()
         started = time.process_time()
         features = [
             features_of(title, text, "en", start + timedelta(minutes=n), ())
@@ -121,7 +121,7 @@ def page_cost(texts: list[tuple[str, str]], rounds: int) -> tuple[int, float, fl
         ]
         middle = time.process_time()
         for n, f in enumerate(features):
-            clusterer.assign(n, f"https://example.org/{n}", f)
+            recent.place(n, f"https://example.org/{n}", f)
         done = time.process_time()
         featuring.append((middle - started) / len(articles) * 1000)
         placing.append((done - middle) / len(articles) * 1000)
@@ -132,14 +132,14 @@ def crowd(path: Path, matcher: Matcher) -> tuple[int, int, list[str]]:
     """(pairs joined, pairs joined that are certainly wrong, those pairs described)."""
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     rows.sort(key=lambda r: str(r.get("date") or ""))
-    clusterer, start = Clusterer(), datetime.fromisoformat("2026-01-30T00:00:00+00:00")
+    recent, start = Stories(), datetime.fromisoformat("2026-01-30T00:00:00+00:00")
     stories: dict[int, list[int]] = defaultdict(list)
     reasons = []
     for n, row in enumerate(rows):
         title, text, lang = row.get("title") or "", row["text"], row["lang"]
         terms = sorted({t.term for h in matcher.match(title, text, lang) for t in h.terms})
         features = features_of(title, text, lang, start + timedelta(minutes=n), terms)
-        found = clusterer.assign(n, f"https://example.org/{n}", features)
+        found = recent.place(n, f"https://example.org/{n}", features)
         stories[n if found.story_id is None else found.story_id].append(n)
         reasons.append(found.reason)
     joined, wrong, described = 0, 0, []
@@ -247,13 +247,13 @@ def _placer(matcher: Matcher, context: frozenset[str]) -> stories_real.Place:
     cache: dict[str, list[str]] = {}
 
     def place(rows: Any, times: Any) -> tuple[list[int], list[str]]:
-        clusterer, stories, reasons = Clusterer(context=context), [], []
+        recent, stories, reasons = Stories(context=context), [], []
         for n, (row, when) in enumerate(zip(rows, times, strict=True)):
             if row["id"] not in cache:
                 hits = matcher.match(row["title"], row["text"], row["lang"])
                 cache[row["id"]] = sorted({t.term for h in hits for t in h.terms})
             features = features_of(row["title"], row["text"], row["lang"], when, cache[row["id"]])
-            found = clusterer.assign(n, row.get("url") or "", features)
+            found = recent.place(n, row.get("url") or "", features)
             stories.append(n if found.story_id is None else found.story_id)
             reasons.append(found.reason)
         return stories, reasons

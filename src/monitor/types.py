@@ -402,7 +402,7 @@ class StoredHit:
     hit: Hit
     #: The digest this hit was sent in; None while it waits for one.
     digest_id: int | None = None
-    #: The article's story (stories.cluster); None until it is placed.
+    #: The article's story (stories.placing); None until it is placed.
     story_id: int | None = None
     #: Found by a correction of the article's entry (the digest marks it updated).
     corrected: bool = False

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from monitor.config import load_config
 from monitor.config.yamlfile import load as load_yaml
-from monitor.jobs.cluster import context_of
+from monitor.jobs.stories import context_of
 from monitor.matching.matcher import Matcher
 from tests.support.config import REPO, write_config
 

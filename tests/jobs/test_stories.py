@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.jobs.cluster import recluster
+from monitor.jobs.stories import recluster
 from monitor.storage import Store
 from tests.support.cli import invoke, poll_once
 from tests.support.config import RELATIONS, write_config

@@ -8,10 +8,10 @@ from datetime import datetime
 from itertools import combinations
 
 from monitor.config import load_config
-from monitor.jobs.cluster import context_of
+from monitor.jobs.stories import context_of
 from monitor.matching.matcher import Matcher
-from monitor.stories.cluster import Clusterer
 from monitor.stories.features import features_of
+from monitor.stories.placing import Stories
 from tests.support.config import DATA, REPO
 
 
@@ -21,14 +21,14 @@ def test_pairwise_precision_and_recall_on_the_labelled_stories() -> None:
     assert len({r["story"] for r in rows}) >= 40
     config = load_config(REPO / "config")
     matcher = Matcher(config.watchlists, config.shared_exclusions)
-    clusterer, stories = Clusterer(context=context_of(config.watchlists)), []
+    recent, stories = Stories(context=context_of(config.watchlists)), []
     for n, row in enumerate(rows):
         when = datetime.fromisoformat(row["published"].replace("Z", "+00:00"))
         # As a poll does: the terms of the article's hits are part of what is compared.
         hits = matcher.match(row["title"], row["text"], row["lang"])
         terms = sorted({t.term for h in hits for t in h.terms})
         features = features_of(row["title"], row["text"], row["lang"], when, terms)
-        found = clusterer.assign(n, row["url"], features)
+        found = recent.place(n, row["url"], features)
         stories.append(n if found.story_id is None else found.story_id)
     right = guessed = true_same = true_all = right_same = 0
     for i, j in combinations(range(len(rows)), 2):

@@ -63,7 +63,7 @@ def page(story: Story) -> str:
 
 
 # Neutral words for the rest of an article: each story gets its own sentences (seeded by
-# its slug), so that two stories are never near copies of each other (stories.cluster).
+# its slug), so that two stories are never near copies of each other (stories.placing).
 _NEUTRAL_EN = [
     "officials",
     "in",

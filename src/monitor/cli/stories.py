@@ -9,8 +9,8 @@ from typing import TypeVar
 import click
 
 from monitor.cli.base import Context, duration, pass_context
-from monitor.jobs.cluster import context_of
-from monitor.jobs.cluster import recluster as run_recluster
+from monitor.jobs.stories import context_of
+from monitor.jobs.stories import recluster as run_recluster
 
 T = TypeVar("T")
 

@@ -20,9 +20,9 @@ from monitor.cli.base import (
     report_problems,
 )
 from monitor.cli.stories import by_story, story_line
-from monitor.jobs.cluster import context_of
-from monitor.jobs.cluster import recluster as run_recluster
 from monitor.jobs.rematch import rematch as run_rematch
+from monitor.jobs.stories import context_of
+from monitor.jobs.stories import recluster as run_recluster
 from monitor.matching.explain import explain_lines
 from monitor.matching.matcher import Matcher
 from monitor.types import Hit, StoredHit

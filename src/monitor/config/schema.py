@@ -25,6 +25,7 @@ from pydantic import (
 
 from monitor import __version__
 from monitor.config.paths import Loc
+from monitor.matching.model import Salience, Scoring
 from monitor.types import Field as FieldName
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -330,17 +331,21 @@ class ExamplesModel(_Model):
     no_match: list[Example] = []
 
 
+# The defaults are the records' own (matching.model): one home for each.
+_SCORING, _SALIENCE = Scoring(), Salience()
+
+
 class ScoringModel(_Model):
-    title: Annotated[float, Field(ge=0)] = 3.0
-    body: Annotated[float, Field(ge=0)] = 1.0
-    max_repeats: Count = 3
+    title: Annotated[float, Field(ge=0)] = _SCORING.title
+    body: Annotated[float, Field(ge=0)] = _SCORING.body
+    max_repeats: Count = _SCORING.max_repeats
 
 
 class SalienceModel(_Model):
-    lead_words: Annotated[int, Field(ge=1, le=10_000)] = 50
-    short_text: Annotated[int, Field(ge=0, le=100_000)] = 120
-    repeat: Annotated[int, Field(ge=1, le=100)] = 2
-    words_per_repeat: Annotated[int, Field(ge=1, le=1_000_000)] = 1500
+    lead_words: Annotated[int, Field(ge=1, le=10_000)] = _SALIENCE.lead_words
+    short_text: Annotated[int, Field(ge=0, le=100_000)] = _SALIENCE.short_text
+    repeat: Annotated[int, Field(ge=1, le=100)] = _SALIENCE.repeat
+    words_per_repeat: Annotated[int, Field(ge=1, le=1_000_000)] = _SALIENCE.words_per_repeat
 
 
 Groups = dict[str, Annotated[GroupModel, BeforeValidator(_group_list)]]

@@ -2,7 +2,7 @@
 
 Pure: the hits, feed activity and clock come in as arguments. What a reader gets:
 
-- one item per story: articles placed in one story (``stories.cluster``: wire copies,
+- one item per story: articles placed in one story (``stories.placing``: wire copies,
   rewrites, the same event in English and Spanish) are one item, the best-scored article
   first (then the earliest) and the others as "also reported by" links with their
   languages;

@@ -3,7 +3,7 @@
 - ``poll``: one poll cycle (fetch, parse, extract, match, store).
 - ``rematch``: the current watchlists over stored articles, after an edit.
 - ``send``: one digest built, delivered and recorded, exactly once.
-- ``cluster``: articles placed in stories, as they are stored or all again.
+- ``stories``: articles placed in stories, as they are stored or all again.
 - ``feeds``: a feed looked at once before it is added.
 - ``demo``: the whole monitor on bundled sample news, offline.
 

@@ -2,7 +2,7 @@
 
     store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_entries
         | fetch.fetch_page | extract (worker processes) | matcher.match
-        | decide.fetched | store.save_feed_update | stories (jobs.cluster)
+        | decide.fetched | store.save_feed_update | stories (jobs.stories)
     for corrected entries (ingest.corrections): fetch.fetch_page | extract
         | matcher.match, stored in the same feed update
     then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
@@ -44,7 +44,7 @@ from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
-from monitor.jobs.cluster import Placer, context_of, placeable_of
+from monitor.jobs.stories import Placer, context_of, placeable_of
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
 from monitor.text.html import one_line

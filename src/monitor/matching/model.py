@@ -51,7 +51,7 @@ class Term:
     languages: tuple[str, ...] = ()
     #: Whether the term, in a group most watchlists require, names the domain itself
     #: (a country, its capital, its leaders): shared by every story of the domain, it is
-    #: never evidence that two reports are one (``jobs.cluster.context_of``). The people
+    #: never evidence that two reports are one (``jobs.stories.context_of``). The people
     #: who act for a side in some developments only are not (``context: false``).
     context: bool = True
     #: The dates of the news it counts in, when a name was one person's only while in

@@ -153,7 +153,7 @@ def m007_service_state(db: Database) -> None:
 @migrations()
 def m008_stories(db: Database) -> None:
     # Each article's story: the id of the story's first article (its own when it starts
-    # one), and why it joined; null until it is placed (stories.cluster).
+    # one), and why it joined; null until it is placed (stories.placing).
     db.execute("ALTER TABLE articles ADD COLUMN story_id INTEGER")
     db.execute("ALTER TABLE articles ADD COLUMN story_reason TEXT")
     db.execute("CREATE INDEX articles_story ON articles(story_id)")

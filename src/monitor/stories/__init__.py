@@ -5,7 +5,7 @@
 - ``minhash``: MinHash signatures and the index of near copies (the only numpy user);
 - ``background``: how common a word is in English or Spanish (shipped word lists);
 - ``evidence``: what two reports share that tells one event from another;
-- ``cluster``: which story a new article joins, one article at a time;
+- ``placing``: which story a new article joins, one article at a time;
 - ``grouping``: the digest's items from the stored stories (titles and URLs for the
   articles not placed yet).
 """

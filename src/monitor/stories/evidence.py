@@ -46,7 +46,7 @@ _OUTLETS = (
 )
 OUTLETS = frozenset(_OUTLETS.split(", "))
 #: The domain's names that every watchlist set implies, shipped so that they hold
-#: whatever the watchlists say (``jobs.cluster.context_of`` adds the watchlists' own).
+#: whatever the watchlists say (``jobs.stories.context_of`` adds the watchlists' own).
 _PRIOR = (
     "cuba, cuban*, cubano*, cubana*, havana, habana, la habana, island, the island, isla, "
     "la isla, united states, estados unidos, us, u s, usa, ee uu, eeuu, eu, eua, america, "

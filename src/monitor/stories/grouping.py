@@ -1,7 +1,7 @@
 """Which of the articles in a digest are one story.
 
-Pure. ``group_by_story`` reads the stories the articles were placed in (stories.cluster,
-when they were stored); an article not placed yet falls back to ``group_stories``: the
+Pure. ``group_by_story`` reads the stories the articles were placed in (stories.placing,
+when they were stored); an article not placed yet falls back to ``_by_url_or_title``: the
 same canonical URL, or near-identical titles (wire stories run in many outlets under the
 same headline, often with the outlet's name appended, "Headline - Reuters"). The digest
 shows one item per story: the best-scored article first, then the earliest.
@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.stories.cluster import MIN_TITLE_WORDS
 from monitor.stories.features import jaccard, title_words
+from monitor.stories.placing import MIN_TITLE_WORDS
 from monitor.types import StoredHit
 
 #: Titles sharing this share of their words are one story. Higher than the share the
-#: clusterer asks (``cluster.SIMILAR_TITLE``) because here the title is all there is:
-#: the clusterer asks shared text beside it.
+#: stories asks (``cluster.SIMILAR_TITLE``) because here the title is all there is:
+#: the stories asks shared text beside it.
 SAME_TITLE = 0.8
 
 
 def group_by_story(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
-    """One group per stored story; articles not yet placed are grouped by ``group_stories``.
+    """One group per stored story; articles not yet placed are grouped by ``_by_url_or_title``.
 
     Inside a story, the best-scored article comes first, then the earliest: the one the
     digest shows, the others listed as "also reported by".
@@ -36,7 +36,7 @@ def group_by_story(articles: Sequence[list[StoredHit]]) -> list[list[list[Stored
         else:
             stories.setdefault(story, []).append(article)
     grouped = [sorted(story, key=_best_then_first) for story in stories.values()]
-    return grouped + group_stories(unplaced)
+    return grouped + _by_url_or_title(unplaced)
 
 
 def _best_then_first(article: list[StoredHit]) -> tuple[float, float]:
@@ -44,7 +44,7 @@ def _best_then_first(article: list[StoredHit]) -> tuple[float, float]:
     return (-best.hit.score, best.when.timestamp())
 
 
-def group_stories(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
+def _by_url_or_title(articles: Sequence[list[StoredHit]]) -> list[list[list[StoredHit]]]:
     """Articles with the same canonical URL or near-identical titles are one story.
 
     ``articles`` holds each article's hits, best first. Greedy: each article joins the

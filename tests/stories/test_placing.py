@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from monitor.stories.cluster import MOST_COMPARED, Clusterer
 from monitor.stories.features import features_of
+from monitor.stories.placing import MOST_COMPARED, Stories
 from monitor.types import StoryFeatures
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -41,150 +41,148 @@ def report(title: str, text: str, language: str = "en", hours: float = 0,
 
 
 def test_a_wire_copy_under_another_headline_joins() -> None:
-    clusterer = Clusterer()
-    assert clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER)).story_id is None
+    recent = Stories()
+    assert recent.place(1, "https://a/1", report("Tanker turns back", TANKER)).story_id is None
     copy = report(
         "Cuba-bound oil halted", f"HAVANA (Wire) — {TANKER}\n\nRead more: tankers", hours=1
     )
-    found = clusterer.assign(2, "https://b/2", copy)
+    found = recent.place(2, "https://b/2", copy)
     assert (found.story_id, found.joined) == (1, 1)
     assert found.reason.startswith("a copy of article 1 (text similarity")
 
 
 def test_the_spanish_report_and_a_rewrite_join_by_figures_and_names() -> None:
-    clusterer = Clusterer()
-    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER, terms=("sanctions",)))
-    spanish = clusterer.assign(
-        2, "https://e/2", report("Petrolero da la vuelta", TANKER_ES, "es", 2)
-    )
+    recent = Stories()
+    recent.place(1, "https://a/1", report("Tanker turns back", TANKER, terms=("sanctions",)))
+    spanish = recent.place(2, "https://e/2", report("Petrolero da la vuelta", TANKER_ES, "es", 2))
     assert spanish.story_id == 1
     assert "figures 700000" in spanish.reason
     assert "mariner" in spanish.reason
-    rewrite = clusterer.assign(3, "https://c/3", report("Ocean Mariner reverses", TANKER_REWRITE,
+    rewrite = recent.place(3, "https://c/3", report("Ocean Mariner reverses", TANKER_REWRITE,
                                                         hours=3))  # fmt: skip
     assert rewrite.story_id == 1
 
 
 def test_one_person_on_one_day_is_two_stories() -> None:
-    clusterer = Clusterer()
-    clusterer.assign(1, "https://a/1", report("Blackout across Cuba", BLACKOUT,
+    recent = Stories()
+    recent.place(1, "https://a/1", report("Blackout across Cuba", BLACKOUT,
                                               terms=("Díaz-Canel", "embargo")))  # fmt: skip
-    found = clusterer.assign(2, "https://a/2", report("Díaz-Canel to visit Beijing", BEIJING,
+    found = recent.place(2, "https://a/2", report("Díaz-Canel to visit Beijing", BEIJING,
                                                       hours=2, terms=("Díaz-Canel",)))  # fmt: skip
     assert found.story_id is None
     assert found.reason == "no earlier report of the same story"
 
 
 def test_names_every_story_has_do_not_join_stories() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     for n in range(12):  # a busy day: every report names Cuba, Havana, Washington
         text = (f"Officials in Havana and Washington spoke about topic {n} of {12 + n * 7} "
                 f"items, Cuba said.")  # fmt: skip
-        clusterer.assign(n, f"https://a/{n}", report(f"Cuba item {n}", text, hours=n / 10,
+        recent.place(n, f"https://a/{n}", report(f"Cuba item {n}", text, hours=n / 10,
                                                      terms=("Cuba", "United States")))  # fmt: skip
     other = report("Cuba and Washington", "Havana and Washington, Cuba: a new topic of 99 items.",
                    hours=2, terms=("Cuba", "United States"))  # fmt: skip
-    assert clusterer.assign(99, "https://a/99", other).story_id is None
+    assert recent.place(99, "https://a/99", other).story_id is None
 
 
 def test_reports_days_apart_are_not_one_story() -> None:
-    clusterer = Clusterer()
-    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER))
+    recent = Stories()
+    recent.place(1, "https://a/1", report("Tanker turns back", TANKER))
     later = report("Tanker turns back", TANKER.replace("Tuesday", "Friday"), hours=24 * 5)
-    assert clusterer.assign(2, "https://b/2", later).story_id is None
+    assert recent.place(2, "https://b/2", later).story_id is None
 
 
 def test_the_same_text_the_same_headline_the_same_address() -> None:
-    clusterer = Clusterer()
-    clusterer.assign(1, "https://a/1", report("Tanker turns back", TANKER))
-    same_text = clusterer.assign(2, "https://b/2", report("Oil news", TANKER.upper(), hours=1))
+    recent = Stories()
+    recent.place(1, "https://a/1", report("Tanker turns back", TANKER))
+    same_text = recent.place(2, "https://b/2", report("Oil news", TANKER.upper(), hours=1))
     assert same_text.reason == "the same text as article 1"
-    headline = clusterer.assign(3, "https://c/3", report("Tanker bound for Cuba turns back - Wire",
+    headline = recent.place(3, "https://c/3", report("Tanker bound for Cuba turns back - Wire",
                                                          "Short.", hours=1))  # fmt: skip
-    again = clusterer.assign(4, "https://d/4", report("Tanker bound for Cuba turns back | Daily",
+    again = recent.place(4, "https://d/4", report("Tanker bound for Cuba turns back | Daily",
                                                       "Other.", hours=2))  # fmt: skip
     assert (headline.story_id, again.reason) == (None, "the same headline as article 3")
-    assert clusterer.assign(5, "https://a/1", report("x", "y")).reason == (
+    assert recent.place(5, "https://a/1", report("x", "y")).reason == (
         "the same address as article 1"
     )
 
 
 def test_many_reports_with_one_summary_stay_apart_and_fast() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     summary = "The same short summary that this feed gives for every one of its entries."
     placed = [
-        clusterer.assign(n, f"https://a/{n}", report(f"Entry {n}", summary, hours=n / 1000))
+        recent.place(n, f"https://a/{n}", report(f"Entry {n}", summary, hours=n / 1000))
         for n in range(MOST_COMPARED * 5)
     ]
     assert all(p.story_id is None for p in placed)
 
 
 def test_round_numbers_and_days_do_not_tell_an_event() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     first = ("Officials from Mexico and Honduras met on the 20th to review 30 projects and "
              "1,443 loans for the region, Mexico said.")  # fmt: skip
-    clusterer.assign(1, "https://a/1", report("Regional projects", first))
+    recent.place(1, "https://a/1", report("Regional projects", first))
     other = ("Mexico will send 30 doctors and 100 nurses to Honduras from the 20th, a health "
              "ministry official said on Monday.")  # fmt: skip
-    found = clusterer.assign(2, "https://b/2", report("Doctors for Honduras", other, hours=3))
+    found = recent.place(2, "https://b/2", report("Doctors for Honduras", other, hours=3))
     assert found.story_id is None
     # The same names with a figure that tells the event: one story.
     loans = "Honduras will receive most of the 1,443 loans agreed with Mexico, its envoy said."
-    joined = clusterer.assign(3, "https://c/3", report("Loans", loans, hours=4))
+    joined = recent.place(3, "https://c/3", report("Loans", loans, hours=4))
     assert (joined.story_id, joined.joined) == (1, 1)
     assert joined.reason.startswith("reports the same event as article 1:")
     assert "figures 1443" in joined.reason
 
 
 def test_a_story_does_not_drift_from_one_event_to_the_next() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     seed = "Marco Rubio said 1,443 prisoners in Camagüey and Holguín would be freed."
-    clusterer.assign(1, "https://a/1", report("Prisoners freed", seed))
+    recent.place(1, "https://a/1", report("Prisoners freed", seed))
     step = ("Marco Rubio said 1,443 prisoners in Camagüey and Holguín would be freed, while "
             "Vicente de la O Levy said 3,870 megawatts were lost in Matanzas and Mayabeque.")  # fmt: skip
-    assert clusterer.assign(2, "https://b/2", report("Prisoners", step, hours=1)).story_id == 1
+    assert recent.place(2, "https://b/2", report("Prisoners", step, hours=1)).story_id == 1
     # Shares a telling figure and names with the step only: another event.
     grid = "Vicente de la O Levy said 3,870 megawatts were lost in Matanzas and Mayabeque."
-    assert clusterer.assign(3, "https://c/3", report("Grid", grid, hours=2)).story_id is None
+    assert recent.place(3, "https://c/3", report("Grid", grid, hours=2)).story_id is None
 
 
 def test_the_names_of_a_story_many_outlets_carry_still_tell_it_apart() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     for n in range(12):  # the day's other stories, each naming Havana
-        clusterer.assign(100 + n, f"https://o/{n}", report(f"Item {n}", f"Havana topic {n}.",
+        recent.place(100 + n, f"https://o/{n}", report(f"Item {n}", f"Havana topic {n}.",
                                                            hours=n / 10))  # fmt: skip
     for n in range(20):  # one story carried by twenty outlets
-        clusterer.assign(n, f"https://w/{n}", report(f"Tanker {n}", TANKER, hours=1 + n / 100))
-    spanish = clusterer.assign(50, "https://e/50", report("Petrolero", TANKER_ES, "es", 3))
+        recent.place(n, f"https://w/{n}", report(f"Tanker {n}", TANKER, hours=1 + n / 100))
+    spanish = recent.place(50, "https://e/50", report("Petrolero", TANKER_ES, "es", 3))
     assert spanish.story_id == 0
 
 
 def test_the_domains_own_names_never_join_a_quiet_day() -> None:
     # Four stories in the window: rarity counted in the window cannot tell that Cuba,
     # Havana and Washington are in every one of them; they never count.
-    clusterer = Clusterer()
+    recent = Stories()
     oil = ("The White House order threatens tariffs on countries that ship crude oil to Cuba; "
            "Washington says Havana must negotiate, and the island's allies must choose.")  # fmt: skip
-    clusterer.assign(1, "https://a/1", report("Tariffs for Cuba's oil", oil))
+    recent.place(1, "https://a/1", report("Tariffs for Cuba's oil", oil))
     sst = ("Estados Unidos devuelve a Cuba a la lista de patrocinadores del terrorismo; La "
            "Habana acusa a Washington de castigar a la isla y a los cubanos.")  # fmt: skip
-    found = clusterer.assign(2, "https://b/2", report("Cuba, en la lista", sst, "es", 2))
+    found = recent.place(2, "https://b/2", report("Cuba, en la lista", sst, "es", 2))
     assert found.story_id is None
 
 
 def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
-    clusterer = Clusterer()
+    recent = Stories()
     terms = ("US embassy", "dissidents", "Cuban", "asylum", "United States")
     english = ("José Daniel Ferrer, the leader of UNPACU, was arrested in Santiago de Cuba on "
                "Sunday, and the US embassy in Havana condemned the arrest.")  # fmt: skip
-    clusterer.assign(1, "https://a/1", report("Ferrer arrested", english, terms=terms))
+    recent.place(1, "https://a/1", report("Ferrer arrested", english, terms=terms))
     spanish = ("José Daniel Ferrer, líder de la UNPACU, fue detenido el domingo en Santiago de "
                "Cuba, y la embajada de EE.UU. en La Habana condenó el arresto.")  # fmt: skip
-    found = clusterer.assign(2, "https://e/2", report("Detienen a Ferrer", spanish, "es", 1,
+    found = recent.place(2, "https://e/2", report("Detienen a Ferrer", spanish, "es", 1,
                                                       terms=terms[:2]))  # fmt: skip
     assert (found.story_id, found.joined) == (1, 1)
     assert "figures" not in found.reason
     # Four in common, but watchlist terms every Cuba story has and a single name: no.
     asylum = "Un cubano de Santiago de Cuba pidió asilo en Estados Unidos, dijo su familia."
-    alone = clusterer.assign(3, "https://e/3", report("Asilo", asylum, "es", 2, terms=terms[1:]))
+    alone = recent.place(3, "https://e/3", report("Asilo", asylum, "es", 2, terms=terms[1:]))
     assert alone.story_id is None

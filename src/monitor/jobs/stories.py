@@ -1,7 +1,7 @@
 """Place articles in stories: each cycle's new ones as they are stored, and every one
 again after an edit (``recluster``)::
 
-    store.story_members | stories.features | stories.cluster | store.save_placements
+    store.story_members | stories.features | stories.placing | store.save_placements
 
 The recent stories are read once per cycle, when the first article needs placing; an
 article placed once stays where it is. Articles a cycle stored but did not place (it
@@ -16,8 +16,8 @@ from datetime import datetime
 
 from monitor.matching.model import GroupRef, NoneOf, Rule, Watchlist
 from monitor.storage import Store
-from monitor.stories.cluster import WINDOW, Clusterer
 from monitor.stories.features import features_of
+from monitor.stories.placing import WINDOW, Stories
 from monitor.text.fold import fold_term
 from monitor.types import Article, Hit, Placeable, Placement
 
@@ -70,16 +70,16 @@ class Placer:
         self._store = store
         self._now = now
         self._context = context
-        self._clusterer: Clusterer | None = None
+        self._stories: Stories | None = None
 
     def place(self, articles: Sequence[Placeable]) -> list[Placement]:
         """Place ``articles`` (oldest first) and record where they went."""
         if not articles:
             return []
-        if self._clusterer is None:
+        if self._stories is None:
             members = self._store.story_members(self._now - LOOKBACK)
-            self._clusterer = Clusterer(members, self._context)
-        placements = _placements(self._clusterer, articles)
+            self._stories = Stories(members, self._context)
+        placements = _placements(self._stories, articles)
         self._store.save_placements(placements)
         return placements
 
@@ -103,23 +103,23 @@ def recluster(
     """Place again every article published since ``since`` (all: None), in time order,
     among the stories of the articles before it."""
     store.clear_stories(since)
-    placed, stories = 0, set[int]()
+    placed, ids = 0, set[int]()
     for batch in store.placeable(since, batch_size):
         # Each batch among the stories placed before it, as a poll cycle would read
         # them: memory stays that of a few days of news, whatever the archive's size.
-        clusterer = Clusterer(store.story_members(batch[0].when - LOOKBACK), context)
-        placements = _placements(clusterer, batch)
+        recent = Stories(store.story_members(batch[0].when - LOOKBACK), context)
+        placements = _placements(recent, batch)
         store.save_placements(placements)
         placed += len(placements)
-        stories.update(p.story_id for p in placements)
-    return ReclusterReport(articles=placed, stories=len(stories))
+        ids.update(p.story_id for p in placements)
+    return ReclusterReport(articles=placed, stories=len(ids))
 
 
-def _placements(clusterer: Clusterer, articles: Sequence[Placeable]) -> list[Placement]:
+def _placements(stories: Stories, articles: Sequence[Placeable]) -> list[Placement]:
     placements = []
     for a in sorted(articles, key=lambda a: a.when):
         features = features_of(a.title, a.text, a.language, a.when, a.terms)
-        found = clusterer.assign(a.article_id, a.url, features)
+        found = stories.place(a.article_id, a.url, features)
         story = found.story_id if found.story_id is not None else a.article_id
         placements.append(
             Placement(

@@ -23,7 +23,7 @@ Otherwise it starts a story of its own. At most ``MOST_COMPARED`` earlier articl
 most recent, are compared with each new one; for the same event, with the first report
 of each story. Incremental: an article never moves once placed, and stories are never
 merged, so nothing is recomputed as the archive grows; a rebuild
-(``jobs.cluster.recluster``) places every article again in time order.
+(``jobs.stories.recluster``) places every article again in time order.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ MIN_ANCHORS_ACROSS = 2
 
 
 @dataclass(frozen=True, slots=True)
-class Assignment:
+class Join:
     """Where a new article goes, and why (shown by ``monitor explain``)."""
 
     #: The story joined; None when the article starts its own.
@@ -75,10 +75,10 @@ class Assignment:
     reason: str
 
 
-ALONE = Assignment(story_id=None, joined=None, reason="no earlier report of the same story")
+ALONE = Join(story_id=None, joined=None, reason="no earlier report of the same story")
 
 
-class Clusterer:
+class Stories:
     """The recent articles and their stories, to place new ones among."""
 
     def __init__(self, members: Iterable[StoryMember] = (), context: Collection[str] = ()) -> None:
@@ -95,14 +95,14 @@ class Clusterer:
         for member in sorted(members, key=lambda m: m.features.when):
             self._add(member)
 
-    def assign(self, article_id: int, url: str, features: StoryFeatures) -> Assignment:
+    def place(self, article_id: int, url: str, features: StoryFeatures) -> Join:
         """Place a new article: the story it joins (or its own), remembered for the next."""
         found = self._decide(url, features)
         story = found.story_id if found.story_id is not None else article_id
         self._add(StoryMember(article_id, story, url, features))
         return found
 
-    def _decide(self, url: str, features: StoryFeatures) -> Assignment:
+    def _decide(self, url: str, features: StoryFeatures) -> Join:
         for decide in (self._same, self._copy, self._same_event):
             found = decide(url, features)
             if found is not None:
@@ -115,21 +115,21 @@ class Clusterer:
             return None
         return member
 
-    def _same(self, url: str, features: StoryFeatures) -> Assignment | None:
+    def _same(self, url: str, features: StoryFeatures) -> Join | None:
         if url and (same := self._by_url.get(url)) is not None:
             story = self._members[same].story_id
-            return Assignment(story, same, f"the same address as article {same}")
+            return Join(story, same, f"the same address as article {same}")
         if features.words >= MIN_EXACT_WORDS:
             copy = self._by_hash.get(features.text_hash)
             if copy is not None and (member := self._near_in_time(copy, features)):
-                return Assignment(member.story_id, copy, f"the same text as article {copy}")
+                return Join(member.story_id, copy, f"the same text as article {copy}")
         if len(features.title_words) >= MIN_TITLE_WORDS:
             copy = self._by_title.get(features.title_words)
             if copy is not None and (member := self._near_in_time(copy, features)):
-                return Assignment(member.story_id, copy, f"the same headline as article {copy}")
+                return Join(member.story_id, copy, f"the same headline as article {copy}")
         return None
 
-    def _copy(self, _url: str, features: StoryFeatures) -> Assignment | None:
+    def _copy(self, _url: str, features: StoryFeatures) -> Join | None:
         if features.words < MIN_EXACT_WORDS:
             return None  # a summary or a headline: too short to tell by its text
         best: tuple[float, StoryMember, str] | None = None
@@ -151,9 +151,9 @@ class Clusterer:
                 best = (text, member, why)
         if best is None:
             return None
-        return Assignment(best[1].story_id, best[1].article_id, best[2])
+        return Join(best[1].story_id, best[1].article_id, best[2])
 
-    def _same_event(self, _url: str, features: StoryFeatures) -> Assignment | None:
+    def _same_event(self, _url: str, features: StoryFeatures) -> Join | None:
         keys = self._weigher.keys(features)
         candidates = set().union(*(self._by_key.get(k, ()) for k in keys)) if keys else set()
         best: tuple[float, StoryMember, evidence.Shared] | None = None
@@ -170,7 +170,7 @@ class Clusterer:
             return None
         _, member, shared = best
         why = f"reports the same event as article {member.article_id}: {shared.describe()}"
-        return Assignment(member.story_id, member.article_id, why)
+        return Join(member.story_id, member.article_id, why)
 
     def _add(self, member: StoryMember) -> None:
         f = member.features
