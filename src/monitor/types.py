@@ -8,6 +8,10 @@ In pipeline order: ``Feed`` and ``FeedState`` (config and store) → ``FetchResu
 ``FeedUpdate`` (to the store) → ``FeedOutcome`` and ``RunReport`` (to the user). What the
 store gives back: ``StoredArticle``, ``StoredHit``, ``FeedHealth``, ``FeedActivity``,
 ``SentDigest``, ``SearchResult``.
+
+Records of neighbouring stages repeat field shapes (a name, a URL, a few times): each is
+what one stage hands the next, kept apart rather than one record of optional fields that
+every stage would have to check.
 """
 
 from __future__ import annotations

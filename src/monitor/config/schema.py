@@ -25,7 +25,7 @@ from pydantic import (
 
 from monitor import __version__
 from monitor.config.paths import Loc
-from monitor.matching.model import Salience, Scoring
+from monitor.matching.model import MIN_SCORE, Salience, Scoring
 from monitor.types import Field as FieldName
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
@@ -358,7 +358,7 @@ class WatchlistModel(_Model):
     title: str | None = None
     description: str = ""
     tags: list[str] = []
-    min_score: Annotated[float, Field(ge=0)] = 1.0
+    min_score: Annotated[float, Field(ge=0)] = MIN_SCORE
     scoring: ScoringModel = ScoringModel()
     salience: SalienceModel = SalienceModel()
     groups: Groups = {}

@@ -19,6 +19,9 @@ Unit = Literal["words", "sentence", "paragraph"]
 Where = Literal["anywhere", "title", "lead"]
 
 
+#: A watchlist's least score for a hit, when its file does not say (config.schema too).
+MIN_SCORE = 1.0
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sense:
     """A phrase in which a term's word does not mean the term: "sin embargo" ("however")
@@ -186,7 +189,7 @@ class Watchlist:
     groups: tuple[Group, ...]
     rule: Rule
     exclusions: tuple[Exclusion, ...] = ()
-    min_score: float = 1.0
+    min_score: float = MIN_SCORE
     scoring: Scoring = Scoring()
     salience: Salience = Salience()
     examples: tuple[Example, ...] = ()

@@ -1,7 +1,9 @@
 """The database schema, as an ordered list of migrations (sqlite-utils ``Migrations``).
 
 Add new migrations at the end; never edit one that has shipped. Each runs in a
-transaction together with the record of it having been applied.
+transaction together with the record of it having been applied. Migrations look alike
+(``ALTER TABLE … ADD COLUMN``) and stay written out: a shipped one must read as what it
+did, not as a call to a helper that may change.
 """
 
 from __future__ import annotations
