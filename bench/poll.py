@@ -1,6 +1,7 @@
 """Benchmark the poll pipeline against extraction alone, on loopback.
 
-    .venv/bin/python bench/poll.py [--pages DIR] [--feeds N --entries N] [--hosts 1,10]
+    .venv/bin/python bench/poll.py [--pages DIR [--terciles]] [--feeds N --entries N]
+        [--hosts 1,10] [--naive-latency 0.05]
 
 Phase 1 serves FEEDS x ENTRIES article pages: real ones from --pages DIR, served in turn,
 or built ones (~60 KB each, menus, scripts, related links) so that it runs from a fresh
@@ -10,7 +11,14 @@ started before its timer (the physical limit of a first cycle on this machine); 
 monitor's own extraction call the same way; and a cold `monitor poll` (the real command,
 in its own process, from process start). It prints articles/s, the ratios of the cold
 cycle to both baselines (medians of paired rounds), and, from one more run sampled from
-/proc, CPU per article in the main process and in the workers, and peak memory.
+/proc, CPU per article in the main process and in the workers, and peak memory. With
+``--terciles`` the real pages are also split by size into thirds, each served alone as its
+own run, so that a change that helps big pages and hurts small ones shows.
+
+The naive script: NAIVE_FEEDS feeds of NAIVE_ENTRIES entries over as many hosts, with
+NAIVE_LATENCY seconds per request, read by the sequential script anyone would write first
+(httpx.get the feed, feedparser.parse it, httpx.get each page, trafilatura.extract it),
+then by a cold `monitor poll` over the same server: the ratio of their articles/s.
 
 Phase 2 serves UNCHANGED_FEEDS feeds with LATENCY seconds of latency per request, polls
 them once to learn their ETags, then times unchanged cycles (every feed answers 304): the
@@ -37,6 +45,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import feedparser
+import httpx
 import trafilatura
 
 import procs
@@ -168,6 +178,44 @@ def throughput(args: argparse.Namespace, workers: int, hosts: int, pool: WarmPoo
     )
 
 
+def terciles(args: argparse.Namespace, workers: int, hosts: int, pool: WarmPool) -> None:
+    """The cold cycle on each third of the real pages by size, each its own run."""
+    ordered = sorted(args.real, key=len)
+    third = len(ordered) // 3
+    parts = [ordered[:third], ordered[third : 2 * third], ordered[2 * third :]]
+    for name, part in zip(("smallest", "middle", "largest"), parts, strict=True):
+        print(f"  {name} third of the pages ({len(part)} pages):")
+        throughput(argparse.Namespace(**{**vars(args), "real": tuple(part)}), workers, hosts, pool)
+
+
+def naive_script(site: Site, port: int) -> int:
+    """The first script anyone writes: one request after the other."""
+    stored = 0
+    with httpx.Client(timeout=30) as client:
+        for feed in range(site.feeds):
+            parsed = feedparser.parse(client.get(site.feed_url(feed, port)).content)
+            for entry in parsed.entries:
+                page = client.get(entry.link)
+                stored += trafilatura.extract(page.content, url=entry.link) is not None
+    return stored
+
+
+def naive(args: argparse.Namespace) -> tuple[float, float, int]:
+    """Articles/s of the naive script and of a cold cycle over the same latent server."""
+    site = Site(args.naive_feeds, args.naive_entries, hosts=args.naive_feeds,
+                latency=args.naive_latency, pages=args.real)  # fmt: skip
+    port = free_port()
+    with NewsServer(site, port), tempfile.TemporaryDirectory() as tmp:
+        started = time.monotonic()
+        count = naive_script(site, port)
+        script = count / (time.monotonic() - started)
+        config = write_config(Path(tmp), site, port, fulltext=True, concurrency=args.concurrency)
+        report, _ = run_poll(config)
+        assert report["new_articles"] == site.feeds * site.entries, report
+        cycle = site.feeds * site.entries / float(report["seconds"])  # type: ignore[arg-type]
+    return script, cycle, site.feeds * site.entries
+
+
 def unchanged(args: argparse.Namespace) -> list[float]:
     site = Site(feeds=args.unchanged_feeds, entries=3, hosts=50, latency=args.unchanged_latency)
     port = free_port()
@@ -212,6 +260,10 @@ def main() -> None:
     parser.add_argument("--command-feeds", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=FetchSettings().concurrency)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--terciles", action="store_true", help="also each third of --pages")
+    parser.add_argument("--naive-latency", type=float, default=0.05)
+    parser.add_argument("--naive-feeds", type=int, default=50)
+    parser.add_argument("--naive-entries", type=int, default=4)
     args = parser.parse_args()
     args.real = (
         tuple(p.read_bytes() for p in sorted(args.pages.glob("*.html"))) if args.pages else ()
@@ -223,9 +275,19 @@ def main() -> None:
     print(f"extraction workers: {workers}; concurrency {args.concurrency}; {kind}")
     print("cold cycle:")
     pool = WarmPool(workers)
-    for hosts in (int(h) for h in args.hosts.split(",")):
+    hosts_list = [int(h) for h in args.hosts.split(",")]
+    for hosts in hosts_list:
         throughput(args, workers, hosts, pool)
+    if args.terciles and args.real:
+        print(f"by page size, {hosts_list[-1]} host(s):")
+        terciles(args, workers, hosts_list[-1], pool)
     pool.pool.shutdown()
+    script, cycle, count = naive(args)
+    print(
+        f"against the naive script: {count} articles, {args.naive_feeds} hosts at "
+        f"{args.naive_latency * 1000:.0f} ms latency: script {script:.1f}/s, cold cycle "
+        f"{cycle:.1f}/s: {cycle / script:.1f}x (target >= 8x)"
+    )
     seconds = unchanged(args)
     print(
         f"unchanged cycle: {args.unchanged_feeds} feeds at {args.unchanged_latency * 1000:.0f} ms"
