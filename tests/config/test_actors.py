@@ -18,6 +18,7 @@ SHOWN = {
     "_actors.yaml": ("us", "cuba"),
     "_common.yaml": ("us_implied",),
     "energy-and-oil.yaml": ("interdiction",),
+    "migration.yaml": ("cuban_parole",),
 }
 
 
