@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "monitor.digest",
             "monitor.digest.build",
             "monitor.digest.render",
+            "monitor.outputs.*",
         ),
     ),
     (
@@ -72,6 +73,7 @@ OWNERS: dict[str, str] = {
     "ahocorasick": "monitor.matching.matcher",
     "idna": "monitor.text.urls",
     "numpy": "monitor.stories.minhash",
+    "feedgen": "monitor.outputs.atom",
     "pydantic": "monitor.config.schema",
     "ruamel": "monitor.config.yamlfile",
     "click": "monitor.cli",

@@ -52,6 +52,8 @@ class Config:
     database: Path
     #: Where the file transport writes digests.
     digest_directory: Path
+    #: Where the Atom feeds of hits are written (``atom.directory``).
+    atom_directory: Path = Path("data/feeds")
     watchlists: tuple[Watchlist, ...] = ()
     #: Exclusions from the shared watchlist files (_common.yaml…), for every watchlist.
     shared_exclusions: tuple[Exclusion, ...] = ()
@@ -111,6 +113,7 @@ def load_config(
         feeds=feeds,
         database=db,
         digest_directory=_resolve(base, settings.email.directory),
+        atom_directory=_resolve(base, settings.atom.directory),
         watchlists=lists.watchlists,
         shared_exclusions=lists.shared_exclusions,
         problems=(*problems, *lists.problems),

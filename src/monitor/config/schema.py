@@ -169,6 +169,13 @@ class EmailSettings(_Model):
     smtp: SmtpSettings = SmtpSettings()
 
 
+class AtomSettings(_Model):
+    enabled: bool = True
+    directory: str = "data/feeds"
+    since: Duration = timedelta(days=7)
+    max_entries: Annotated[int, Field(ge=1, le=10_000)] = 100
+
+
 class Settings(_Model):
     """Everything in monitor.yaml."""
 
@@ -178,6 +185,7 @@ class Settings(_Model):
     extract: ExtractSettings = ExtractSettings()
     digest: DigestSettings = DigestSettings()
     email: EmailSettings = EmailSettings()
+    atom: AtomSettings = AtomSettings()
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")

@@ -4,6 +4,7 @@
 - ``rematch``: the current watchlists over stored articles, after an edit.
 - ``send``: one digest built, delivered and recorded, exactly once.
 - ``stories``: articles placed in stories, as they are stored or all again.
+- ``publish``: the Atom feeds of hits, rewritten after each cycle.
 - ``feeds``: a feed looked at once before it is added.
 - ``demo``: the whole monitor on bundled sample news, offline.
 

@@ -44,6 +44,7 @@ from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
+from monitor.jobs.publish import publish
 from monitor.jobs.stories import Placer, context_of, placeable_of
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
@@ -134,6 +135,7 @@ class Poller:
         outcomes = tuple(t.result() for t in tasks)
         recovered = await self.retry_pages(selected)
         self._place(lambda placer: placer.place_unplaced())
+        publish(self.config, self.store, self.clock())
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )

@@ -22,6 +22,7 @@ Where = Literal["anywhere", "title", "lead"]
 #: A watchlist's least score for a hit, when its file does not say (config.schema too).
 MIN_SCORE = 1.0
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Sense:
     """A phrase in which a term's word does not mean the term: "sin embargo" ("however")

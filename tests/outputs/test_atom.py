@@ -1,0 +1,62 @@
+"""The Atom feeds of hits, through real poll cycles on loopback, read back with feedparser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+
+from monitor.config import load_config
+from tests.support.cli import poll_once
+from tests.support.config import RELATIONS, site_config
+from tests.support.news import story
+from tests.support.server import FeedServer
+
+STORIES = [
+    story("oil", "US cuts oil shipments to Cuba", "Washington moved to halt crude to Havana."),
+    story("talks", "Cuba offers dialogue to the United States", "Havana is ready to talk."),
+    story("rain", "Rain in Madrid", "It rained all day in the Spanish capital."),
+]
+
+
+def _read(path: Path) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def test_every_story_hit_is_in_the_feeds_once_with_a_stable_id(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = site_config(server, tmp_path, STORIES, {"relations": RELATIONS})
+    assert poll_once(config)["hits"] == 2
+    folder = load_config(config).atom_directory
+    assert sorted(p.name for p in folder.iterdir()) == ["all.atom", "relations.atom"]
+    first = _read(folder / "all.atom")
+    titles = sorted(e.title for e in first.entries)
+    assert titles == sorted(s.title for s in STORIES[:2])  # the rain matched nothing
+    for entry in first.entries:
+        assert entry.id.startswith("tag:")
+        assert entry.link.startswith(server.url("/articles/"))
+        assert "Why: relations" in entry.summary
+        assert entry.updated_parsed is not None
+    assert len({e.id for e in first.entries}) == len(first.entries)
+    # Another cycle with nothing new writes the same entries under the same ids.
+    assert poll_once(config)["new_articles"] == 0
+    again = _read(folder / "all.atom")
+    assert [(e.id, e.title) for e in again.entries] == [(e.id, e.title) for e in first.entries]
+    assert [e.title for e in _read(folder / "relations.atom").entries] == [
+        e.title for e in first.entries
+    ]
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_a_feed_folder_that_cannot_be_written_leaves_the_cycle_whole(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = site_config(server, tmp_path, STORIES, {"relations": RELATIONS})
+    blocker = load_config(config).atom_directory
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    report = poll_once(config)
+    assert (report["new_articles"], report["hits"], report["failed"]) == (3, 2, 0)
