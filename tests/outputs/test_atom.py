@@ -41,8 +41,13 @@ def test_every_story_hit_is_in_the_feeds_once_with_a_stable_id(
         assert "Why: relations" in entry.summary
         assert entry.updated_parsed is not None
     assert len({e.id for e in first.entries}) == len(first.entries)
-    # Another cycle with nothing new writes the same entries under the same ids.
+    # Another cycle with nothing new leaves the files as they are...
+    written = (folder / "all.atom").stat().st_mtime_ns
     assert poll_once(config)["new_articles"] == 0
+    assert (folder / "all.atom").stat().st_mtime_ns == written
+    # ...and one that must write them (a file gone) writes the same entries, same ids.
+    (folder / "all.atom").unlink()
+    poll_once(config)
     again = _read(folder / "all.atom")
     assert [(e.id, e.title) for e in again.entries] == [(e.id, e.title) for e in first.entries]
     assert [e.title for e in _read(folder / "relations.atom").entries] == [

@@ -135,7 +135,8 @@ class Poller:
         outcomes = tuple(t.result() for t in tasks)
         recovered = await self.retry_pages(selected)
         self._place(lambda placer: placer.place_unplaced())
-        publish(self.config, self.store, self.clock())
+        changed = recovered or any(o.hits or o.corrected for o in outcomes)
+        publish(self.config, self.store, self.clock(), changed=bool(changed))
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )

@@ -19,10 +19,16 @@ from monitor.storage import Store
 log = logging.getLogger(__name__)
 
 
-def publish(config: Config, store: Store, now: datetime) -> list[Path]:
-    """The Atom feeds of the hits of the last ``atom.since``; the files written."""
+def publish(config: Config, store: Store, now: datetime, *, changed: bool = True) -> list[Path]:
+    """The Atom feeds of the hits of the last ``atom.since``; the files written.
+
+    A cycle that ``changed`` no hit writes them only if one is missing (the first cycle,
+    a new watchlist): the service's unchanged cycles every minute cost nothing here.
+    """
     settings = config.settings.atom
-    if not settings.enabled:
+    names = ["all", *(w.name for w in config.watchlists)]
+    folder = config.atom_directory
+    if not settings.enabled or not (changed or _missing(folder, names)):
         return []
     hits = store.hits(since=now - settings.since)
     documents = {"all": ("US–Cuba news monitor: every watchlist", hits)}
@@ -39,6 +45,10 @@ def publish(config: Config, store: Store, now: datetime) -> list[Path]:
     except OSError as e:
         log.warning("atom feeds: cannot write %s: %s", config.atom_directory, e.strerror or e)
     return written
+
+
+def _missing(folder: Path, names: list[str]) -> bool:
+    return not all((folder / f"{name}.atom").is_file() for name in names)
 
 
 def _replace(path: Path, document: bytes) -> None:
