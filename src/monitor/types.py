@@ -576,3 +576,47 @@ class Placement:
     story_id: int
     reason: str
     features: StoryFeatures
+
+
+AlertState = Literal["pending", "sent", "folded", "abandoned"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertMessage:
+    """The short message of an urgent alert: what, why, where to read it."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewAlert:
+    """An alert to record before it is delivered (``outputs.alerts.due``)."""
+
+    article_id: int
+    watchlist: str
+    #: The watchlist's ``to:`` entry: an environment variable's name or a URL.
+    channel: str
+    story_id: int | None
+    #: ``pending`` to deliver; ``folded`` when its story already alerted this channel.
+    state: AlertState
+    message: AlertMessage
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredAlert:
+    """An alert as recorded (jobs.alerts): its message, its state, its attempts."""
+
+    alert_id: int
+    article_id: int
+    watchlist: str
+    channel: str
+    story_id: int | None
+    state: AlertState
+    title: str
+    body: str
+    attempts: int
+    created_at: datetime
+    next_at: datetime
+    sent_at: datetime | None = None
+    error: str | None = None

@@ -103,6 +103,18 @@ def test_the_format(tmp_path: Path) -> None:
             "groups:\n  a: [x]\nmatch: a\nsalience: {lead_words: 0}\n",
             "oil.yaml:4: salience.lead_words: Input should be greater than or equal to 1",
         ),
+        (
+            "groups:\n  a: [x]\nmatch: a\nalert:\n  to: ['ntfys://me:s3cret@ntfy.sh/cuba']\n",
+            "oil.yaml:5: alert.to[0]: ntfys://… holds a password: put the URL in an environment",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch: a\nalert: {to: [my-phone]}\n",
+            "oil.yaml:4: alert.to[0]: 'my-phone' is neither an Apprise URL",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch: a\nalert: {min_score: 5}\n",
+            "oil.yaml:4: alert.to: Field required",
+        ),
     ],
     ids=[
         "yaml",
@@ -118,6 +130,9 @@ def test_the_format(tmp_path: Path) -> None:
         "where",
         "sense-language",
         "salience",
+        "alert-secret",
+        "alert-channel",
+        "alert-to",
     ],
 )
 def test_errors_name_file_and_line(tmp_path: Path, text: str, error: str) -> None:

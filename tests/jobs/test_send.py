@@ -11,10 +11,10 @@ import pytest
 
 from monitor.config import Config, load_config
 from monitor.config.schema import SmtpSettings
-from monitor.digest.mail import SmtpTransport
 from monitor.errors import DeliveryError
 from monitor.jobs.send import send_digest, transport_for
 from monitor.matching.matcher import Matcher
+from monitor.outputs.mail import SmtpTransport
 from monitor.storage import Store
 from monitor.types import Article, FeedUpdate
 from tests.support.config import RELATIONS, write_config

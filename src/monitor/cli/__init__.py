@@ -3,8 +3,8 @@
 - ``base``: the context object, errors and output helpers every command shares;
 - ``polling`` (poll, search, check), ``watching`` (hits, match, explain, rematch),
   ``stories`` (recluster, ``--clusters``), ``digesting`` (digest), ``feeds`` (list, add,
-  remove, OPML), ``status``, ``service`` (run), ``demo``: the commands, by what they
-  are about;
+  remove, OPML), ``alerting`` (alerts test, alerts list), ``status``, ``service`` (run),
+  ``demo``: the commands, by what they are about;
 - ``progress``: the progress line of ``monitor poll`` on a terminal.
 
 Exit status: 0 ok, 1 user error (bad config, bad input; one line per problem, no
@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from monitor import __version__
+from monitor.cli.alerting import alerts
 from monitor.cli.base import Context, Terminated, fail
 from monitor.cli.demo import demo
 from monitor.cli.digesting import digest
@@ -75,7 +76,7 @@ def cli(
 
 _COMMANDS = (
     run, poll, status, search, check, hits, match, explain, rematch, recluster, digest, feeds,
-    demo,
+    alerts, demo,
 )  # fmt: skip
 for command in _COMMANDS:
     cli.add_command(command)

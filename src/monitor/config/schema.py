@@ -176,6 +176,15 @@ class AtomSettings(_Model):
     max_entries: Annotated[int, Field(ge=1, le=10_000)] = 100
 
 
+class AlertsSettings(_Model):
+    enabled: bool = True
+    since: Duration = timedelta(hours=6)
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 6
+    backoff: Duration = timedelta(minutes=2)
+    timeout: Duration = timedelta(seconds=20)
+    max_per_cycle: Annotated[int, Field(ge=1, le=10_000)] = 50
+
+
 class Settings(_Model):
     """Everything in monitor.yaml."""
 
@@ -186,6 +195,7 @@ class Settings(_Model):
     digest: DigestSettings = DigestSettings()
     email: EmailSettings = EmailSettings()
     atom: AtomSettings = AtomSettings()
+    alerts: AlertsSettings = AlertsSettings()
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
@@ -360,6 +370,38 @@ Groups = dict[str, Annotated[GroupModel, BeforeValidator(_group_list)]]
 Exclusions = list[Annotated[ExclusionModel, _wrap("phrase")]]
 
 
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def _check_channel(value: str) -> str:
+    """An environment variable's name (its value is the URL) or an Apprise URL with no
+    password in it: secrets stay out of the file."""
+    if _ENV_NAME.match(value):
+        return value
+    if not _URL.match(value):
+        raise ValueError(
+            f"{value!r} is neither an Apprise URL (ntfy://…, json://…) nor the name of an "
+            "environment variable holding one (MONITOR_ALERT_URL)"
+        )
+    userinfo = value.split("://", 1)[1].split("/", 1)[0].rpartition("@")[0]
+    if ":" in userinfo:
+        raise ValueError(
+            f"{value.split('://')[0]}://… holds a password: put the URL in an environment "
+            "variable and name the variable here"
+        )
+    return value
+
+
+Channel = Annotated[str, AfterValidator(_check_channel)]
+
+
+class AlertModel(_Model):
+    #: The hit's score that sends an alert; default: the watchlist's min_score.
+    min_score: Annotated[float, Field(ge=0)] | None = None
+    to: Annotated[list[Channel], Field(min_length=1)]
+
+
 class WatchlistModel(_Model):
     """One config/watchlists/NAME.yaml."""
 
@@ -373,6 +415,7 @@ class WatchlistModel(_Model):
     match: Annotated[RuleModel, _wrap("group")]
     exclude: Exclusions = []
     examples: ExamplesModel = ExamplesModel()
+    alert: AlertModel | None = None
 
 
 class CommonModel(_Model):

@@ -19,6 +19,7 @@ from monitor.config import schema, yamlfile
 from monitor.config.paths import Loc, key_path
 from monitor.errors import ConfigError, Problem
 from monitor.matching.model import (
+    AlertRule,
     AllOf,
     AnyOf,
     Example,
@@ -143,12 +144,22 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
             scoring=Scoring(**model.scoring.model_dump()),
             salience=Salience(**model.salience.model_dump()),
             examples=_examples(model.examples, display, locator),
+            alert=_alert(model),
             file=display,
         )
     except schema.Invalid as e:
         raise ConfigError(_problems(display, locator, e.errors)) from e
     except _Bad as e:
         raise ConfigError(_problems(display, locator, e.errors)) from e
+
+
+def _alert(model: schema.WatchlistModel) -> AlertRule | None:
+    if model.alert is None:
+        return None
+    floor = model.alert.min_score
+    return AlertRule(
+        min_score=model.min_score if floor is None else floor, to=tuple(model.alert.to)
+    )
 
 
 def _group(name: str, model: schema.GroupModel) -> Group:

@@ -3,6 +3,6 @@
 - ``build``: unsent hits, feed activity and the clock to a ``Digest`` model (pure).
 - ``render``: a ``Digest`` to text and HTML and an email message, the only module
   importing Jinja2 and css-inline (pure; templates in ``templates/``).
-- ``mail``: transports that deliver a finished message to files or an SMTP server
-  (disk, network); they know nothing of how a digest is rendered.
+
+Delivering the message is ``outputs.mail``'s, which knows nothing of how it is rendered.
 """

@@ -5,6 +5,7 @@
 - ``send``: one digest built, delivered and recorded, exactly once.
 - ``stories``: articles placed in stories, as they are stored or all again.
 - ``publish``: the Atom feeds of hits, rewritten after each cycle.
+- ``alerts``: the cycle's urgent alerts, recorded, delivered and confirmed.
 - ``feeds``: a feed looked at once before it is added.
 - ``demo``: the whole monitor on bundled sample news, offline.
 

@@ -44,9 +44,11 @@ from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
+from monitor.jobs.alerts import send_alerts
 from monitor.jobs.publish import publish
 from monitor.jobs.stories import Placer, context_of, placeable_of
 from monitor.matching.matcher import Matcher
+from monitor.outputs.notify import AppriseNotifier, Notifier
 from monitor.storage import Store
 from monitor.text.html import one_line
 from monitor.types import (
@@ -97,6 +99,8 @@ class Poller:
     extractor: ExtractorPool
     matcher: Matcher | None = None
     clock: Clock = utc_now
+    #: Sends the cycle's urgent alerts (jobs.alerts); None sends none.
+    notifier: Notifier | None = None
     rng: random.Random = field(default_factory=random.Random)
     _backlog: asyncio.Semaphore | None = field(default=None, init=False)
     #: Pages never to fetch or extract again (they killed their worker twice).
@@ -137,6 +141,8 @@ class Poller:
         self._place(lambda placer: placer.place_unplaced())
         changed = recovered or any(o.hits or o.corrected for o in outcomes)
         publish(self.config, self.store, self.clock(), changed=bool(changed))
+        if self.notifier is not None:
+            await send_alerts(self.config, self.store, self.notifier, self.clock())
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )
@@ -381,7 +387,10 @@ async def poll(
             ) as extractor,
         ):
             matcher = Matcher(config.watchlists, config.shared_exclusions)
-            poller = Poller(config, store, fetcher, extractor, matcher, clock=clock)
+            notifier = AppriseNotifier(settings.alerts.timeout.total_seconds())
+            poller = Poller(
+                config, store, fetcher, extractor, matcher, clock=clock, notifier=notifier
+            )
             report = await poller.run(feeds, progress, due_only=due_only)
         return replace(report, seconds=time.monotonic() - started)
     finally:

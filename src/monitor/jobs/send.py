@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 from monitor.config import Config
 from monitor.config.schema import DigestSettings
 from monitor.digest.build import Digest, build_digest
-from monitor.digest.mail import FileTransport, SmtpTransport, Transport
 from monitor.digest.render import Rendered, message, render, render_index
 from monitor.errors import DeliveryError
+from monitor.outputs.mail import FileTransport, SmtpTransport, Transport
 from monitor.storage import Store
 
 log = logging.getLogger(__name__)

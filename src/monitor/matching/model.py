@@ -181,6 +181,15 @@ class Scoring:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AlertRule:
+    """Send a hit of this score or more at once, to each channel (docs/outputs.md)."""
+
+    min_score: float
+    #: Apprise URLs, or names of environment variables holding one.
+    to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Watchlist:
     #: The file's stem: ``config/watchlists/energy-and-oil.yaml`` → ``energy-and-oil``.
     name: str
@@ -194,4 +203,5 @@ class Watchlist:
     scoring: Scoring = Scoring()
     salience: Salience = Salience()
     examples: tuple[Example, ...] = ()
+    alert: AlertRule | None = None
     file: str = ""

@@ -1,8 +1,19 @@
-"""Ways out of the monitor besides the daily digest. Pure builders, one module per format.
+"""Ways out of the monitor: the digest's mail, Atom feeds, urgent alerts.
+
+Pure builders, one module per format:
 
 - ``atom``: stored hits to Atom feeds, one per watchlist and one for all, one entry per
   story; the only module importing feedgen (pure: the clock is an argument).
+- ``alerts``: which new hits reach a watchlist's ``alert:``, once per story and channel,
+  and the short message of each.
 
-Rules: a builder takes records and returns bytes; writing them (atomically, beside the
-database) is ``jobs.publish``'s.
+Adapters, one per kind of channel, each behind its protocol and raising DeliveryError:
+
+- ``mail``: the digest's transports (``Transport``): files, or an SMTP server;
+- ``notify``: the alerts' channels (``Notifier``) through Apprise, the only module
+  importing apprise.
+
+Rules: a builder takes records and returns bytes or a message; delivering them is an
+adapter's, and ordering the two (recorded before, confirmed after) is a job's
+(``jobs.send``, ``jobs.publish``, ``jobs.alerts``).
 """

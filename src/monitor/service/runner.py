@@ -44,6 +44,7 @@ from monitor.ingest.fetch import Fetcher
 from monitor.jobs.poll import Poller, utc_now
 from monitor.jobs.send import last_due, send_digest, time_of_day, transport_for
 from monitor.matching.matcher import Matcher
+from monitor.outputs.notify import AppriseNotifier, Notifier
 from monitor.storage import Store
 from monitor.types import Clock, FeedOutcome, RunReport
 
@@ -92,9 +93,13 @@ class _Clients:
 class Service:
     """The monitor as a service; ``run`` returns after SIGTERM or SIGINT."""
 
-    def __init__(self, load: Callable[[], Config], *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, load: Callable[[], Config], *, clock: Clock = utc_now,
+        notifier: Notifier | None = None,
+    ) -> None:  # fmt: skip
         self._load = load
         self._clock = clock
+        self._given_notifier = notifier
         self.config = load()
         self._fingerprint = fingerprint(self.config.directory)
         self._matcher = Matcher(self.config.watchlists, self.config.shared_exclusions)
@@ -168,6 +173,11 @@ class Service:
     async def _poll_job(self) -> None:
         await self._working(self._poll())
 
+    def _notifier(self) -> Notifier:
+        """The alerts' channels, bounded by the current config's alerts.timeout."""
+        timeout = self.config.settings.alerts.timeout.total_seconds()
+        return self._given_notifier or AppriseNotifier(timeout)
+
     async def _poll(self) -> None:
         store, clients = self._require()
         if self._stale_clients:
@@ -175,7 +185,7 @@ class Service:
             self._clients = clients = await _Clients.start(self.config)
             self._stale_clients = False
         poller = Poller(self.config, store, clients.fetcher, clients.extractor, self._matcher,
-                        clock=self._clock)  # fmt: skip
+                        clock=self._clock, notifier=self._notifier())  # fmt: skip
         self._heartbeat(force=True)
         try:
             report = await poller.run(progress=_Beat(self._heartbeat), due_only=True)

@@ -2,8 +2,8 @@
 
 - ``store``: ``Store``, the connection, its pragmas and its one write transaction.
 - ``schema``: the tables, as an ordered list of migrations.
-- ``feeds``, ``articles``, ``hits``, ``digests``, ``service``, ``stories``: the queries, one
-  module per table,
+- ``feeds``, ``articles``, ``hits``, ``digests``, ``alerts``, ``service``, ``stories``: the
+  queries, one module per table,
   mixed into ``Store``; each sees only ``backend.Backend`` (rows out, one write in).
 - ``times``: how times are stored (UTC ISO 8601 text).
 - ``backend``: what every query module needs of the store.

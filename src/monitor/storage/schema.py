@@ -217,3 +217,32 @@ def m011_corrections(db: Database) -> None:
     # 1 for a hit found by a correction: the digest shows it as updated, even when the
     # article was first seen before the digest's window.
     db.execute("ALTER TABLE hits ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m012_alerts(db: Database) -> None:
+    # One row per (article, watchlist, channel): recorded before delivery, confirmed
+    # after (jobs.alerts). ``channel`` is the watchlist's ``to:`` entry as written (the
+    # name of an environment variable, or a URL without a secret), never a resolved one.
+    db.execute(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL,
+            watchlist TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            story_id INTEGER,
+            state TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_at TEXT NOT NULL,
+            sent_at TEXT,
+            error TEXT,
+            UNIQUE (article_id, watchlist, channel)
+        )
+        """
+    )
+    db.execute("CREATE INDEX alerts_due ON alerts(state, next_at)")
+    db.execute("CREATE INDEX alerts_story ON alerts(story_id, channel)")

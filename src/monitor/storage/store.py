@@ -20,6 +20,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from monitor.errors import StorageError
+from monitor.storage.alerts import AlertQueries
 from monitor.storage.articles import ArticleQueries
 from monitor.storage.digests import DigestQueries
 from monitor.storage.feeds import FeedQueries
@@ -69,7 +70,10 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     return immutable
 
 
-class Store(FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueries, StoryQueries):
+class Store(
+    FeedQueries, ArticleQueries, HitQueries, DigestQueries, ServiceQueries, StoryQueries,
+    AlertQueries,
+):  # fmt: skip
     """The monitor's database. Not thread-safe: one Store per thread."""
 
     def __init__(self, db: Database, path: Path, *, readonly: bool = False) -> None:
