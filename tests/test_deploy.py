@@ -70,6 +70,17 @@ def test_compose_runs_the_service_with_mail_to_mailpit() -> None:
     assert "127.0.0.1:8025:8025" in mailpit["ports"]
 
 
+def test_the_optional_browse_services_run_existing_commands_on_loopback_ports() -> None:
+    services = compose()["services"]
+    for name, command in (("browse", "browse"), ("feeds", "serve")):
+        service = services[name]
+        assert service["profiles"] == ["browse"]  # not started by a plain `up`
+        assert service["command"][0] == command
+        assert command in cli.commands
+        port = service["command"][service["command"].index("--port") + 1]
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}"]
+
+
 def test_the_environment_overrides_in_compose_are_valid_config(tmp_path: Path) -> None:
     env = {k: str(v) for k, v in compose()["services"]["monitor"]["environment"].items()}
     (tmp_path / "config").mkdir()

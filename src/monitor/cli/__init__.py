@@ -3,8 +3,8 @@
 - ``base``: the context object, errors and output helpers every command shares;
 - ``polling`` (poll, search, check), ``watching`` (hits, match, explain, rematch),
   ``stories`` (recluster, ``--clusters``), ``digesting`` (digest), ``feeds`` (list, add,
-  remove, OPML), ``alerting`` (alerts test, alerts list), ``status``, ``service`` (run),
-  ``demo``: the commands, by what they are about;
+  remove, OPML), ``alerting`` (alerts test, alerts list), ``browsing`` (browse, serve),
+  ``status``, ``service`` (run), ``demo``: the commands, by what they are about;
 - ``progress``: the progress line of ``monitor poll`` on a terminal.
 
 Exit status: 0 ok, 1 user error (bad config, bad input; one line per problem, no
@@ -22,6 +22,7 @@ import click
 from monitor import __version__
 from monitor.cli.alerting import alerts
 from monitor.cli.base import Context, Terminated, fail
+from monitor.cli.browsing import browse, serve
 from monitor.cli.demo import demo
 from monitor.cli.digesting import digest
 from monitor.cli.feeds import feeds
@@ -76,7 +77,7 @@ def cli(
 
 _COMMANDS = (
     run, poll, status, search, check, hits, match, explain, rematch, recluster, digest, feeds,
-    alerts, demo,
+    alerts, browse, serve, demo,
 )  # fmt: skip
 for command in _COMMANDS:
     cli.add_command(command)

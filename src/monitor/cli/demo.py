@@ -34,5 +34,6 @@ def demo(folder: Path | None) -> None:
         click.echo(f"\nThe digest, to open in a browser:\n  {report.digest}")
     click.echo(
         f"\nTry more on the same data:\n  monitor --config {report.config} hits --since 30d\n"
-        f"  monitor --config {report.config} explain 1"
+        f"  monitor --config {report.config} explain 1\n"
+        f"  monitor --config {report.config} browse      # the archive in a browser"
     )

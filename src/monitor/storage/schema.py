@@ -246,3 +246,22 @@ def m012_alerts(db: Database) -> None:
     )
     db.execute("CREATE INDEX alerts_due ON alerts(state, next_at)")
     db.execute("CREATE INDEX alerts_story ON alerts(story_id, channel)")
+
+
+@migrations()
+def m013_hit_terms_view(db: Database) -> None:
+    # The terms of each hit, one per row: what hits.terms holds as JSON, readable in
+    # `monitor browse` and in any SQL client.
+    db.execute(
+        """
+        CREATE VIEW hit_terms AS
+        SELECT h.id AS hit_id, h.article_id, h.watchlist,
+            json_extract(t.value, '$.term') AS term,
+            json_extract(t.value, '$.group') AS "group",
+            json_extract(t.value, '$.alias') AS alias,
+            json_extract(t.value, '$.field') AS field,
+            json_extract(t.value, '$.count') AS count,
+            json_extract(t.value, '$.score') AS score
+        FROM hits h, json_each(h.terms) t
+        """
+    )
