@@ -28,7 +28,10 @@ def serve(
 ) -> None:  # fmt: skip
     """Serve until interrupted; ``ready`` is told the address once it is bound."""
     if not database.is_file():
-        raise MonitorError(f"no database at {database}: run `monitor poll` (or `monitor demo`)")
+        raise MonitorError(
+            f"no database at {database}: run `monitor poll` first (for the demo's, the "
+            "`monitor --config DIR browse` that `monitor demo` printed)"
+        )
     mounts = [("feeds", str(feeds))] if feeds is not None and feeds.is_dir() else []
     app = Datasette(
         files=[str(database)],
