@@ -109,6 +109,11 @@ def test_a_dead_channel_is_abandoned_after_its_attempts(
     found = _alerts(config)
     assert sorted(a["state"] for a in found) == ["abandoned", "abandoned", "folded"]
     assert all(a["attempts"] == 2 for a in found if a["state"] == "abandoned")
+    # `monitor status` says so, with the reason.
+    status = invoke("--config", str(config), "status")
+    line = next(x for x in status.stdout.splitlines() if x.startswith("alerts:"))
+    assert line.startswith("alerts:  0 sent, 0 pending, 2 abandoned, 1 folded in 7 days")
+    assert f"last error: alert channel {CHANNEL}" in line
 
 
 class _Killed(BaseException):

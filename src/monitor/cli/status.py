@@ -24,6 +24,7 @@ HEALTHY_WITHIN = timedelta(minutes=10)
 NAME_WIDTH = 40
 #: Quarantined pages listed by URL; the count says how many more.
 QUARANTINE_SHOWN = 5
+ALERTS_WITHIN = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ class _View:
     pending: PendingDigest | None
     #: Pages never extracted again (URL, why, since when), newest first.
     quarantined: list[tuple[str, str, datetime]]
+    #: Alerts of the last ``ALERTS_WITHIN`` by state, and the newest error of one not sent.
+    alerts: tuple[dict[str, int], str | None] = ({}, None)
 
 
 @click.command()
@@ -70,6 +73,7 @@ def _read(obj: Context, config: Config) -> _View:
             last_digest=sent[0] if sent else None,
             pending=store.pending_digest(),
             quarantined=store.quarantined_pages(),
+            alerts=store.alert_counts(datetime.now(UTC) - ALERTS_WITHIN),
         )
 
 
@@ -101,6 +105,7 @@ def _print(view: _View, config: Config, now: datetime) -> None:
     failing = sum(1 for h in view.feeds if h.last_error and not h.gone_since)
     gone = sum(1 for h in view.feeds if h.gone_since)
     click.echo(f"feeds:   {len(view.feeds)} ({due} due, {failing} failing, {gone} gone)")
+    _print_alerts(*view.alerts)
     _print_quarantined(view.quarantined, now)
     click.echo("")
     width = min(max((len(h.name) for h in view.feeds), default=4), NAME_WIDTH)
@@ -113,6 +118,15 @@ def _print(view: _View, config: Config, now: datetime) -> None:
         )
         if h.last_error:
             click.echo(f"{'':<{width}}  error: {h.last_error} ({h.consecutive_failures}x)")
+
+
+def _print_alerts(counts: dict[str, int], error: str | None) -> None:
+    """Only when there were alerts: a pending or abandoned one is worth a look."""
+    if not counts:
+        return
+    states = ("sent", "pending", "abandoned", "folded")
+    parts = ", ".join(f"{counts.get(state, 0)} {state}" for state in states)
+    click.echo(f"alerts:  {parts} in 7 days" + (f"; last error: {error}" if error else ""))
 
 
 def _print_quarantined(pages: list[tuple[str, str, datetime]], now: datetime) -> None:

@@ -81,3 +81,16 @@ class AlertQueries:
     def recent_alerts(self: Backend, limit: int = 50) -> list[StoredAlert]:
         rows = self.rows("SELECT * FROM alerts ORDER BY id DESC LIMIT ?", [limit])
         return [record(StoredAlert, r, alert_id=r["id"]) for r in rows]
+
+    def alert_counts(self: Backend, since: datetime) -> tuple[dict[str, int], str | None]:
+        """Alerts recorded since ``since`` by state, and the newest error of one not sent."""
+        rows = self.rows(
+            "SELECT state, count(*) AS n FROM alerts WHERE created_at >= ? GROUP BY state",
+            [iso(since)],
+        )
+        error = self.rows(
+            "SELECT error FROM alerts WHERE created_at >= ? AND state IN ('pending', 'abandoned')"
+            " AND error IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [iso(since)],
+        )
+        return {r["state"]: r["n"] for r in rows}, error[0]["error"] if error else None
