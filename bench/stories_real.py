@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config.yamlfile import load as load_yaml
+from monitor.digest.build import other_headline
 
 LABELS = Path(__file__).parents[1] / "tests/data/stories-real/developments.yaml"
 START = datetime.fromisoformat("2026-01-30T00:00:00+00:00")
@@ -96,6 +97,27 @@ def hidden(rows: Sequence[dict[str, Any]], stories: Sequence[int]) -> list[str]:
     return sorted({r["story"] for r in rows} - shown)
 
 
+def silently_hidden(
+    rows: Sequence[dict[str, Any]], stories: Sequence[int], gone: Sequence[str]
+) -> list[str]:
+    """The hidden developments none of whose reports the digest would show by its own
+    headline under the story that holds it (``digest.build.other_headline``, against
+    the story's first report)."""
+    silent = []
+    for development in gone:
+        reports = [n for n, r in enumerate(rows) if r["story"] == development]
+        if not any(_shown(rows, stories, n) for n in reports):
+            silent.append(development)
+    return silent
+
+
+def _shown(rows: Sequence[dict[str, Any]], stories: Sequence[int], n: int) -> bool:
+    """Whether the digest shows report ``n`` by its own headline (or, with none, by the
+    start of its text, as the snippet would) under the story it sits in."""
+    lead = rows[stories[n]]["title"]
+    return bool(other_headline(rows[n]["title"], lead, rows[n]["text"][:300]))
+
+
 def busy_day(data: Labelled, place: Place, errors: bool) -> list[str]:
     rows = data.rows
     stories, reasons = place(rows, spread(len(rows)))
@@ -110,6 +132,10 @@ def busy_day(data: Labelled, place: Place, errors: bool) -> list[str]:
                      f"(pairs: {right} right, {guessed} predicted, {true} true)")  # fmt: skip
     gone = hidden(rows, stories)
     lines.append(f"  hidden developments: {len(gone)}" + (f" ({', '.join(gone)})" if gone else ""))
+    silent = silently_hidden(rows, stories, gone)
+    named = f" ({', '.join(silent)})" if silent else ""
+    lines.append(f"  of them with no report's own headline under the story that holds it "
+                 f"(silently hidden): {len(silent)}{named}")  # fmt: skip
     if errors:
         lines += _errors(rows, stories, reasons)
     return lines
@@ -130,17 +156,22 @@ def quiet_days(data: Labelled, place: Place, errors: bool) -> list[str]:
     lines.append(f"  {len(drawn)} drawn quiet days of 4-10 distinct developments: "
                  f"{len(drawn_false)} false joins")  # fmt: skip
     lines += [f"    JOINED: {j}" for j in drawn_false[:20]]
-    head = f"quiet days: {false + len(drawn_false)} false joins in {total + len(drawn)} windows"
+    every = [line for line in lines if "JOINED" in line] + [f"JOINED {j}" for j in drawn_false]
+    silent = sum("[SILENT" in line for line in every)
+    head = (f"quiet days: {false + len(drawn_false)} false joins in {total + len(drawn)} windows, "
+            f"{silent} of them silent (no headline of the report's own shown)")  # fmt: skip
     return [head, *lines]
 
 
 def _joins(rows: Sequence[dict[str, Any]], place: Place) -> list[str]:
     stories, reasons = place(rows, spread(len(rows)))
     return [
-        f"{rows[n]['id']} -> {rows[stories[n]]['id']}: {reasons[n]}"
+        f"{rows[n]['id']} -> {rows[stories[n]]['id']}: {reasons[n]} "
+        + ("[its headline shown]" if _shown(rows, stories, n)
+           else "[SILENT: no headline of its own shown]")
         for n in range(len(rows))
         if stories[n] != n and rows[stories[n]]["story"] != rows[n]["story"]
-    ]
+    ]  # fmt: skip
 
 
 def _draws(rows: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from monitor.digest.build import Digest, build_digest
+from monitor.digest.render import render
 from monitor.matching.model import GroupRef, Watchlist
 from monitor.types import FeedActivity, StoredHit
 from tests.support.digests import NOW, stored
@@ -72,6 +74,40 @@ def test_duplicates_across_sources_collapse_with_also_in_links() -> None:
     assert [link.source for link in first.also] == ["CiberCuba", "14ymedio"]
     assert second.title == "Cuba rejects talks with the US"
     assert second.also == ()
+
+
+def test_a_report_folded_on_shared_evidence_keeps_its_headline_in_view() -> None:
+    """A report placed in a story in other words shows its own headline under the item:
+    were the join wrong, the development it reports would still be in the digest."""
+    lead = replace(stored("White House threatens tariffs on oil for Cuba", score=9), story_id=1)
+    copy = replace(stored("White House threatens tariffs on oil for Cuba - AP", source="AP",
+                          score=5), story_id=1)  # fmt: skip
+    other = replace(
+        stored("EE.UU. devuelve a Cuba a la lista de patrocinadores del terrorismo",
+               source="Agencia", score=4),
+        story_id=1, language="es",
+    )  # fmt: skip
+    digest = build([lead, copy, other])
+    (item,) = digest.sections[0].items
+    assert [(link.source, link.headline) for link in item.also] == [
+        ("AP", None),
+        ("Agencia", "EE.UU. devuelve a Cuba a la lista de patrocinadores del terrorismo"),
+    ]
+    rendered = render(digest)
+    assert "Also reported by: AP [en] <" in rendered.text
+    assert ('Also reported by: Agencia [es]: "EE.UU. devuelve a Cuba a la lista de '
+            'patrocinadores del terrorismo"') in rendered.text  # fmt: skip
+    assert "patrocinadores del terrorismo”" in rendered.html
+
+
+def test_a_folded_entry_without_a_headline_shows_its_snippet() -> None:
+    lead = replace(stored("UN votes against the embargo on Cuba", score=9), story_id=1)
+    bare = replace(
+        stored("", snippet="La Asamblea General aprobó por 187 votos la resolución cubana."),
+        story_id=1,
+    )
+    (item,) = build([lead, bare]).sections[0].items
+    assert item.also[0].headline == "La Asamblea General aprobó por 187 votos la resolución cubana."
 
 
 def test_max_items_holds_the_rest_back() -> None:

@@ -23,7 +23,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from monitor.matching.model import Watchlist
-from monitor.stories.grouping import group_by_story
+from monitor.stories.features import jaccard, title_words
+from monitor.stories.grouping import SAME_TITLE, group_by_story
 from monitor.text.html import one_line
 from monitor.types import FeedActivity, Snippet, StoredHit
 
@@ -37,6 +38,8 @@ SILENT_AT_LEAST = timedelta(hours=48)
 SILENT_SAMPLE = 5
 #: Terms shown on an item's "why" line.
 WHY_TERMS = 4
+#: Characters of a folded report's snippet shown when it has no headline of its own.
+SNIPPET_HEADLINE = 120
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +48,9 @@ class Link:
     url: str
     title: str
     language: str | None = None
+    #: Its headline, shown when it is not the item's own in other words: a report folded
+    #: into a story on shared evidence stays in view, so a wrong join hides nothing.
+    headline: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,11 +232,28 @@ def _item(story: list[list[StoredHit]], zone: ZoneInfo, titles: dict[str, str]) 
                 url=other[0].url,
                 title=other[0].title,
                 language=other[0].language,
+                headline=other_headline(other[0].title, best.title, other[0].hit.snippet.text),
             )
             for other in story[1:]
         ),
         updated=any(h.corrected for h in article),
     )
+
+
+def other_headline(title: str, lead: str, snippet: str = "") -> str | None:
+    """What to show of a report folded into a story: its headline when it says something
+    other than the lead's (not the same words: a copy under the outlet's name, "Headline
+    - Reuters"); for an entry with no headline (RSS allows one), its snippet."""
+    mine = title_words(title)
+    if not mine:
+        return _cut(one_line(snippet), SNIPPET_HEADLINE) or None
+    if jaccard(mine, title_words(lead)) >= SAME_TITLE:
+        return None
+    return one_line(title)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _trend(
