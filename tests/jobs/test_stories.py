@@ -79,7 +79,8 @@ def test_the_digest_shows_one_item_with_the_others_listed(polled: Path, tmp_path
     items = [line for line in text.splitlines() if line.startswith("* ")]
     assert len(items) == 2  # the tanker story, and the Beijing one
     [block] = [b for b in text.split("\n* ") if "Also reported by:" in b]
-    shown, also = block.split("Also reported by:")
+    shown, *listed = block.split("Also reported by:")
+    also = "".join(listed)
     assert also.count("<http") == 3
     # The four reports, each once: the one shown (its language on its line), three listed.
     languages = [lang for lang in ("en", "es") if f" · {lang}\n" in shown]

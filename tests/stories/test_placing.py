@@ -186,3 +186,19 @@ def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
     asylum = "Un cubano de Santiago de Cuba pidió asilo en Estados Unidos, dijo su familia."
     alone = recent.place(3, "https://e/3", report("Asilo", asylum, "es", 2, terms=terms[1:]))
     assert alone.story_id is None
+
+
+def test_a_translation_joins_on_one_name_and_the_words_both_languages_write_alike() -> None:
+    recent = Stories()
+    english = ("The Russian submarine Kazan docked in the harbour on Wednesday after naval "
+               "exercises, and a flotilla of US destroyers shadowed it.")  # fmt: skip
+    recent.place(1, "https://a/1", report("Submarine docks", english))
+    spanish = ("El submarino ruso Kazán atracó el miércoles en el puerto tras unas maniobras "
+               "navales, y una flotilla de destructores estadounidenses lo siguió.")  # fmt: skip
+    found = recent.place(2, "https://e/2", report("Atraca el submarino", spanish, "es", 1))
+    assert (found.story_id, found.joined) == (1, 1)
+    assert "names kazan; words flotill, submari (similarity" in found.reason
+    # The name alone, with nothing else written alike, is another development.
+    later = "Rusia anunció que el Kazán visitará Venezuela el mes próximo con dos buques."
+    alone = recent.place(3, "https://e/3", report("Visita del Kazán", later, "es", 2))
+    assert alone.story_id is None

@@ -14,7 +14,9 @@ What counts, each key with a weight:
   round 10,000 or more; not a year, nor the number of a law or an order) — 2;
 - a **matched watchlist term** — 0.5: one name in every language, so a report and its
   translation share it, but a subject's terms recur in all its developments;
-- an uncommon **word of the lead**, in the same language only — 0.5.
+- an uncommon **word of the lead**, by its first seven letters — 0.5: within a
+  language, what happened in the same words; across English and Spanish, the words
+  both write alike ("interce" of intercepted and interceptó, "submari", "extradi").
 
 Never evidence: the domain's own context (``context``: the aliases, and their last
 words, of the groups most watchlists require, with a shipped prior: "Cuba", "Havana",
@@ -112,7 +114,8 @@ class Weigher:
             if self._specific(term):
                 keyed[f"t:{term}"] = TERM
         for word in f.lead_words:
-            keyed[f"w:{f.language}:{word}"] = WORD
+            # Not keyed by language: cognates of English and Spanish meet.
+            keyed[f"w:{word}"] = WORD
         return keyed
 
     def compare(
@@ -120,11 +123,8 @@ class Weigher:
         right: Mapping[str, float],
     ) -> Shared:  # fmt: skip
         """What reports ``a`` and ``b`` (their ``keys``) share."""
-        # Across languages the words of the leads cannot meet: they are left out of both
-        # sides rather than counted as what the two do not share.
-        across = bool(a.language and b.language and a.language != b.language)
-        rare = {k: w * self._rarity(k) for k, w in left.items() if not (across and k[0] == "w")}
-        other = {k: w * self._rarity(k) for k, w in right.items() if not (across and k[0] == "w")}
+        rare = {k: w * self._rarity(k) for k, w in left.items()}
+        other = {k: w * self._rarity(k) for k, w in right.items()}
         shared = rare.keys() & other.keys()
         dot = sum(rare[k] * other[k] for k in shared)
         norm = math.sqrt(sum(w * w for w in rare.values()) * sum(w * w for w in other.values()))

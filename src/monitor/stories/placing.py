@@ -14,8 +14,10 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    telling figures, matched terms and uncommon words of the lead, weighed against the
    domain's context and the window's stories (``stories.evidence``), is at least
    ``SAME_EVENT`` of what each says, with ``MIN_ANCHORS`` names or telling figures
-   among it; across languages, where the words of the lead cannot meet, at least
-   ``TRANSLATED`` with ``MIN_ANCHORS_ACROSS`` of them; ``MIN_SHARED`` in weight in all.
+   among it; across languages, where most words of the lead cannot meet, at least
+   ``TRANSLATED`` with ``MIN_ALIKE_ACROSS`` names, figures or words written alike in
+   both (cognates: "interce" of intercepted and interceptó), one name or figure among
+   them; ``MIN_SHARED`` in weight in all.
    Never when they count one thing differently ("27 rafters", "50 rafters": two
    landings), unless they share ``OUTWEIGHS_CONFLICT`` names or telling figures.
 
@@ -59,9 +61,11 @@ MIN_SHARED = 2.0
 #: Names and telling figures that outweigh two counts of one thing that differ: real
 #: reports of one event disagree on a detail ("406 insumisos", "460 insumisos").
 OUTWEIGHS_CONFLICT = 4
-#: Across languages only names, figures and terms can meet.
+#: Across languages, where most words cannot meet, a lower likeness...
 TRANSLATED = 0.30
-MIN_ANCHORS_ACROSS = 2
+#: ...with this many names, telling figures or words written alike in both (cognates)
+#: shared, one name or figure among them.
+MIN_ALIKE_ACROSS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,5 +210,12 @@ def _one_event(a: StoryFeatures, b: StoryFeatures, shared: evidence.Shared) -> b
     if shared.total < MIN_SHARED:
         return False  # two short texts alike in the little they say
     if a.language and b.language and a.language != b.language:
-        return shared.similarity >= TRANSLATED and shared.anchors >= MIN_ANCHORS_ACROSS
+        # A translation keeps the names and figures, and the words both languages write
+        # alike ("interce": intercepted, interceptó); one name or figure at least.
+        alike = shared.anchors + len(shared.words)
+        return (
+            shared.similarity >= TRANSLATED
+            and shared.anchors >= MIN_ANCHORS
+            and alike >= MIN_ALIKE_ACROSS
+        )
     return shared.similarity >= SAME_EVENT and shared.anchors >= MIN_ANCHORS
