@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "monitor.ingest.extract",
             "monitor.ingest._preload",
             "monitor.ingest.lifeline",
+            "monitor.ingest.reading",
             "monitor.storage.*",
             "monitor.outputs.mail",
             "monitor.outputs.notify",

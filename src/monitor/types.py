@@ -566,6 +566,8 @@ class Placeable:
     when: datetime
     #: The names of the terms its hits matched.
     terms: tuple[str, ...] = ()
+    #: Its story features, when an extraction worker took them (``ingest.reading``).
+    features: StoryFeatures | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -84,12 +84,12 @@ def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
     page = ExtractedPage(text=LONG, title="Page title", author="Page author",
                          published=NOW - timedelta(days=1), language="es")  # fmt: skip
     from_feed = decide.article(
-        FEED, PARSED, entry(author="Feed author", published=NOW), page, now=NOW, detect=never
+        FEED, PARSED.language, entry(author="Feed author", published=NOW), page, now=NOW, detect=never
     )
     assert (from_feed.title, from_feed.author, from_feed.published) == (
         "Cuba y EE.UU.", "Feed author", NOW,
     )  # fmt: skip
-    gaps = decide.article(FEED, PARSED, entry(title=""), page, now=NOW, detect=never)
+    gaps = decide.article(FEED, PARSED.language, entry(title=""), page, now=NOW, detect=never)
     assert (gaps.title, gaps.author, gaps.published, gaps.language) == (
         "Page title", "Page author", NOW - timedelta(days=1), "es",
     )  # fmt: skip
@@ -106,8 +106,8 @@ def test_the_page_is_asked_only_for_what_the_feed_lacks() -> None:
 def test_the_configured_language_wins_over_the_pages() -> None:
     spanish = Feed(name="x", url=FEED.url, language="es")
     page = ExtractedPage(text=LONG, language="en")
-    assert decide.article(spanish, PARSED, entry(), page, now=NOW, detect=never).language == "es"
-    assert decide.article(FEED, PARSED, entry(), page, now=NOW, detect=never).language == "en"
+    assert decide.article(spanish, PARSED.language, entry(), page, now=NOW, detect=never).language == "es"
+    assert decide.article(FEED, PARSED.language, entry(), page, now=NOW, detect=never).language == "en"
 
 
 def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> None:
@@ -120,16 +120,16 @@ def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> 
     spanish_feed = Feed(name="x", url=FEED.url, language="es")
     english_doc = ParsedFeed(title="t", language="en", entries=())
     assert (
-        decide.article(spanish_feed, english_doc, entry(), None, now=NOW, detect=never).language
+        decide.article(spanish_feed, english_doc.language, entry(), None, now=NOW, detect=never).language
         == "es"
     )
-    assert decide.article(FEED, english_doc, entry(), None, now=NOW, detect=never).language == "en"
-    assert decide.article(FEED, PARSED, entry(), None, now=NOW, detect=detect).language == "es"
+    assert decide.article(FEED, english_doc.language, entry(), None, now=NOW, detect=never).language == "en"
+    assert decide.article(FEED, PARSED.language, entry(), None, now=NOW, detect=detect).language == "es"
     assert seen == ["Cuba y EE.UU.\nResumen breve."]
 
 
 def test_a_title_less_linkless_entry_is_named_by_its_url() -> None:
-    article = decide.article(FEED, PARSED, entry(title=""), None, now=NOW, detect=lambda t: None)
+    article = decide.article(FEED, PARSED.language, entry(title=""), None, now=NOW, detect=lambda t: None)
     assert article.title == "https://wire.example/1"
 
 
@@ -154,7 +154,7 @@ def test_fetched_stores_articles_validators_and_a_new_home() -> None:
     result = FetchResult(url=FEED.url, final_url="https://new.example/rss", status=200,
                          etag='"e2"', last_modified="Sun, 01 Feb 2026 11:00:00 GMT",
                          moved_to="https://new.example/rss", max_age=7200)  # fmt: skip
-    article = decide.article(FEED, PARSED, entry(), None, now=NOW, detect=lambda t: "es")
+    article = decide.article(FEED, PARSED.language, entry(), None, now=NOW, detect=lambda t: "es")
     update = decide.fetched(
         FEED, STATE, POLL, result, articles=[article], hits=[], now=NOW, rng=random.Random(1)
     )
@@ -188,7 +188,7 @@ def test_which_page_failures_pass(error: MonitorError, passing: bool) -> None:
 def test_a_passing_page_failure_plans_retries_that_stop() -> None:
     article = decide.article(
         FEED,
-        PARSED,
+        PARSED.language,
         entry(),
         None,
         now=NOW,
@@ -213,7 +213,7 @@ def test_a_passing_page_failure_plans_retries_that_stop() -> None:
 def test_the_page_error_says_why_the_text_is_the_summary() -> None:
     def stored(error: MonitorError | None, page: ExtractedPage | None = None) -> str | None:
         return decide.article(
-            FEED, PARSED, entry(), page, now=NOW, detect=lambda t: "es", page_error=error
+            FEED, PARSED.language, entry(), page, now=NOW, detect=lambda t: "es", page_error=error
         ).page_error
 
     assert stored(HTTPStatusError("u", 403)) == "HTTP 403"
@@ -237,7 +237,7 @@ def test_a_410_marks_the_feed_gone_and_waits_the_longest_backoff() -> None:
 
 
 def test_a_correction_whose_page_fails_keeps_the_stored_page_text() -> None:
-    failed = decide.article(FEED, PARSED, entry(), None, now=NOW, detect=lambda t: "es",
+    failed = decide.article(FEED, PARSED.language, entry(), None, now=NOW, detect=lambda t: "es",
                             page_error=FetchTimeout("u", "slow"))  # fmt: skip
     kept = decide.with_stored_text(failed, LONG)
     assert (kept.text, kept.text_source, kept.page_error) == (LONG, "page", None)

@@ -9,6 +9,8 @@
 - ``corrections``: which stored entries the feed corrected, and which to follow (pure).
 - ``headmeta``: a page's title, author and date from its head tags (pure).
 - ``slots``: request slots where article pages go before feeds.
+- ``reading``: a new article's page read whole in a worker: extracted, made the
+  article, matched and given its story features, beside the extraction;
 - ``lifeline``: extraction processes die with the monitor, however it dies;
   ``_preload``: what the extraction forkserver imports once.
 

@@ -127,7 +127,7 @@ def page_retry(attempts: int, now: datetime) -> datetime | None:
 
 def article(
     feed: Feed,
-    parsed: ParsedFeed,
+    feed_language: str | None,
     entry: Entry,
     page: ExtractedPage | None,
     *,
@@ -137,7 +137,8 @@ def article(
 ) -> Article:
     """The article to store for ``entry``; the feed's fields win over the page's.
 
-    ``page_error`` is why the page is missing; a passing one plans a retry.
+    ``feed_language`` is the language the feed document declares; ``page_error`` is why
+    the page is missing (a passing one plans a retry).
     """
     text, text_source = choose_text(page, entry)
     text = normalize(text)
@@ -146,7 +147,7 @@ def article(
     language = (
         feed.language
         or (page.language if page else None)
-        or parsed.language
+        or feed_language
         or detect(f"{title}\n{text}")
     )
     return Article(

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from multiprocessing import forkserver
+from typing import Any, TypeVar
 
 import py3langid
 import trafilatura
@@ -30,6 +31,11 @@ from monitor.ingest.lifeline import PARENT_ENV, die_with_parent
 from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: Run in each new worker: a module's function and its arguments, the first of which
+#: names the setup (``ExtractorPool.setup_id``).
+Setup = tuple[Callable[..., None], tuple[Any, ...]]
 
 _CONFIG = copy.deepcopy(DEFAULT_CONFIG)
 # Short wire stories are real articles; trafilatura's default (250 chars) drops them.
@@ -106,6 +112,14 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+def _initialize(parent: int, setup: Setup | None) -> None:
+    """Each new worker: die with the monitor, then the caller's setup."""
+    die_with_parent(parent)
+    if setup is not None:
+        function, args = setup
+        function(*args)
+
+
 def _quiet(task: asyncio.Future[None]) -> None:
     """A failed start is raised to every extract() that awaits it; never "unretrieved"."""
     if not task.cancelled():
@@ -131,8 +145,13 @@ class ExtractorPool:
         timeout: float,
         max_tasks_per_child: int = 200,
         function: Callable[[bytes, str, PageNeeds], ExtractedPage | None] = extract_html,
+        setup: Setup | None = None,
     ) -> None:
+        """``setup``: a function and its arguments, run once in each new worker (the
+        watchlists' matcher of ``ingest.reading``); ``setup_id`` names it."""
         self._function = function
+        self._setup = setup
+        self.setup_id = setup[1][0] if setup else None
         self._workers = workers or default_workers()
         self._timeout = timeout
         self._max_tasks = max_tasks_per_child
@@ -166,8 +185,8 @@ class ExtractorPool:
             workers or self._workers,
             mp_context=self._context,
             max_tasks_per_child=self._max_tasks,
-            initializer=die_with_parent,
-            initargs=(os.getpid(),),
+            initializer=_initialize,
+            initargs=(os.getpid(), self._setup),
         )
 
     async def __aenter__(self) -> ExtractorPool:
@@ -237,6 +256,12 @@ class ExtractorPool:
         self, html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS
     ) -> ExtractedPage | None:
         """Extract one page; raises ExtractError on a crash or a passed deadline."""
+        return await self.run(url, self._function, html, url, needs)
+
+    async def run(self, url: str, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in a worker, for the page at ``url``: with the deadline,
+        the pool replaced under it and the page tried alone as ``extract`` does. The
+        function must be a module's (it is pickled by name) and call ``extract_html``."""
         if self._slots is None:
             # One queued page per worker, so a worker never waits for the event loop.
             self._slots = asyncio.Semaphore(self._workers * 2)
@@ -245,15 +270,15 @@ class ExtractorPool:
             for _attempt in range(2):
                 pool = self._pool
                 try:
-                    return await self._run(pool, html, url, needs)
+                    return await self._run(pool, url, function, args)
                 except BrokenProcessPool:
                     if pool not in self._killed:  # it died on its own: any page may be why
                         self._discard(pool, killed=False)
-                        return await self._run_alone(html, url, needs)
+                        return await self._run_alone(url, function, args)
                     # We killed it for another page's deadline: this one goes on as it is.
             raise ExtractError(f"{url}: extraction workers were replaced twice under it")
 
-    async def _run_alone(self, html: bytes, url: str, needs: PageNeeds) -> ExtractedPage | None:
+    async def _run_alone(self, url: str, function: Callable[..., T], args: tuple[Any, ...]) -> T:
         """A page that was in a pool when a worker died, tried again in a pool of its own:
         if it breaks that one too, it is the page that kills workers."""
         if self._alone_turn is None:
@@ -263,7 +288,7 @@ class ExtractorPool:
                 self._alone = self._new_pool(workers=1)
             pool = self._alone
             try:
-                return await self._run(pool, html, url, needs)
+                return await self._run(pool, url, function, args)
             except BrokenProcessPool as e:
                 self._discard(pool, killed=False)
                 raise PageBreaksWorkers(
@@ -271,9 +296,10 @@ class ExtractorPool:
                 ) from e
 
     async def _run(
-        self, pool: ProcessPoolExecutor, html: bytes, url: str, needs: PageNeeds
-    ) -> ExtractedPage | None:
-        future = asyncio.get_running_loop().run_in_executor(pool, self._function, html, url, needs)
+        self, pool: ProcessPoolExecutor, url: str, function: Callable[..., T],
+        args: tuple[Any, ...],
+    ) -> T:  # fmt: skip
+        future = asyncio.get_running_loop().run_in_executor(pool, function, *args)
         try:
             return await asyncio.wait_for(future, self._timeout)
         except TimeoutError as e:

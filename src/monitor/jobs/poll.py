@@ -25,10 +25,10 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from monitor.config import Config
 from monitor.errors import (
@@ -44,6 +44,7 @@ from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool, detect_language
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
+from monitor.ingest.reading import PageJob, Read, read_page, setup_for
 from monitor.jobs.alerts import send_alerts
 from monitor.jobs.publish import publish
 from monitor.jobs.stories import Placer, context_of, placeable_of
@@ -68,9 +69,11 @@ from monitor.types import (
     PageUpdate,
     ParsedFeed,
     RunReport,
+    StoryFeatures,
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Pages fetched or being fetched, per extraction worker, before extraction: enough to
 #: keep the workers busy through fetch latency, few enough to bound the memory they hold.
@@ -106,6 +109,9 @@ class Poller:
     #: Pages never to fetch or extract again (they killed their worker twice).
     _quarantined: set[str] | None = field(default=None, init=False)
     _placer: Placer | None = field(default=None, init=False)
+    #: Articles an extraction worker read whole (matched, features taken), by entry key,
+    #: until the feed's update takes them.
+    _read: dict[str, Read] = field(default_factory=dict, init=False)
 
     async def run(
         self,
@@ -136,6 +142,8 @@ class Poller:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
+        finally:
+            self._read.clear()  # what a failed feed's workers read is not kept
         outcomes = tuple(t.result() for t in tasks)
         recovered = await self.retry_pages(selected)
         self._place(lambda placer: placer.place_unplaced())
@@ -215,13 +223,13 @@ class Poller:
             asyncio.gather(*(self._article(feed, parsed, e) for e in new)),
             asyncio.gather(*(self._correction(feed, parsed, e, k) for e, k in plan.follow)),
         )
-        hits = self._match(articles)
+        hits, features = self._match(articles)
         update = decide.fetched(
             feed, state, poll, result, articles=articles, hits=hits, now=self.clock(),
             rng=self.rng, corrections=corrected, revisions=plan.record,
         )  # fmt: skip
         inserted = self._save(update)
-        placeable = placeable_of(articles, inserted, hits)
+        placeable = placeable_of(articles, inserted, hits, features)
         self._place(lambda placer: len(placer.place(placeable)))
         stored_hits = sum(1 for key, _ in hits if key in inserted)
         outcome = FeedOutcome(
@@ -241,13 +249,7 @@ class Poller:
             stored = self.store.article(str(known.article_id))
             if stored is not None:
                 article = decide.with_stored_text(article, stored.text)
-        hits = (
-            self.matcher.match(
-                article.title, article.text, article.language, published=article.when
-            )
-            if self.matcher
-            else ()
-        )
+        hits, _features = self._hits_of(article)
         log.info(
             "feed %s: entry corrected, matched again: %s", feed.name, article.url or article.key
         )
@@ -267,29 +269,69 @@ class Poller:
             log.warning("placing articles in stories failed; the next cycle tries again",
                         exc_info=True)  # fmt: skip
 
-    def _match(self, articles: Sequence[Article]) -> list[tuple[str, Hit]]:
+    def _match(
+        self, articles: Sequence[Article]
+    ) -> tuple[list[tuple[str, Hit]], dict[str, StoryFeatures]]:
+        """The articles' hits, by article key, and the story features the workers took."""
+        found: list[tuple[str, Hit]] = []
+        features: dict[str, StoryFeatures] = {}
+        for article in articles:
+            hits, taken = self._hits_of(article)
+            found += [(article.key, hit) for hit in hits]
+            if taken is not None:
+                features[article.key] = taken
+        return found, features
+
+    def _hits_of(self, article: Article) -> tuple[tuple[Hit, ...], StoryFeatures | None]:
+        """What a worker found for this very article, else the matcher's hits now."""
+        read = self._read.pop(article.key, None)
+        if read is not None and read.article is article and read.hits is not None:
+            return read.hits, read.features
         if self.matcher is None:
-            return []
-        return [
-            (article.key, hit)
-            for article in articles
-            for hit in self.matcher.match(
-                article.title, article.text, article.language, published=article.when
-            )
-        ]
+            return (), None
+        found = self.matcher.match(
+            article.title, article.text, article.language, published=article.when
+        )
+        return tuple(found), None
 
     async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
         page, error = (None, None)
         if decide.wants_page(feed, entry):
-            page, error = await self._page(entry.url, decide.page_needs(feed, entry))
+            needs = decide.page_needs(feed, entry)
+            if self._workers_match():
+                assert self.matcher is not None
+                job = PageJob(feed, parsed.language, entry, needs, self.clock(),
+                              self.matcher.fingerprint)  # fmt: skip
+                read, error = await self._fetched(
+                    entry.url, lambda body, url: self.extractor.run(url, read_page, body, url, job)
+                )
+                if read is not None:
+                    self._read[entry.key] = read
+                    return read.article
+            else:
+                page, error = await self._page(entry.url, needs)
         return decide.article(
-            feed, parsed, entry, page, now=self.clock(), detect=detect_language, page_error=error
-        )
+            feed, parsed.language, entry, page, now=self.clock(), detect=detect_language,
+            page_error=error,
+        )  # fmt: skip
+
+    def _workers_match(self) -> bool:
+        """The extraction workers hold this cycle's watchlists: they match beside."""
+        return self.matcher is not None and self.extractor.setup_id == self.matcher.fingerprint
 
     async def _page(
         self, url: str, needs: PageNeeds
     ) -> tuple[ExtractedPage | None, MonitorError | None]:
         """The page's extracted text, or why there is none (the summary is used)."""
+        return await self._fetched(
+            url, lambda body, final: self.extractor.extract(body, final, needs)
+        )
+
+    async def _fetched(
+        self, url: str, work: Callable[[bytes, str], Awaitable[T]]
+    ) -> tuple[T | None, MonitorError | None]:
+        """The page fetched and ``work`` done on it in a worker (extracted, or read
+        whole), or why not; a page that breaks workers is quarantined here."""
         if self._backlog is None:
             self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
         if self._quarantined is None:
@@ -299,7 +341,7 @@ class Poller:
         async with self._backlog:
             try:
                 result = await self.fetcher.fetch_page(url)
-                return await self.extractor.extract(result.body, result.final_url, needs), None
+                return await work(result.body, result.final_url), None
             except PageBreaksWorkers as e:
                 log.warning("page %s: quarantined, never extracted again: %s", url, e)
                 self._quarantined.add(url)
@@ -376,6 +418,7 @@ async def poll(
     """
     started = time.monotonic()
     store = Store.open(config.database)
+    matcher = Matcher(config.watchlists, config.shared_exclusions)
     try:
         settings = config.settings
         async with (
@@ -384,9 +427,9 @@ async def poll(
                 settings.extract.workers,
                 settings.extract.timeout.total_seconds(),
                 settings.extract.max_tasks_per_child,
+                setup=setup_for(matcher),
             ) as extractor,
         ):
-            matcher = Matcher(config.watchlists, config.shared_exclusions)
             notifier = AppriseNotifier(settings.alerts.timeout.total_seconds())
             poller = Poller(
                 config, store, fetcher, extractor, matcher, clock=clock, notifier=notifier

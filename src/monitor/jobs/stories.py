@@ -10,7 +10,7 @@ stopped in between, or they predate stories) are placed by the next cycle.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +19,7 @@ from monitor.storage import Store
 from monitor.stories.features import features_of
 from monitor.stories.placing import WINDOW, Stories
 from monitor.text.fold import fold_term
-from monitor.types import Article, Hit, Placeable, Placement
+from monitor.types import Article, Hit, Placeable, Placement, StoryFeatures
 
 #: How far back the stories a new article may join are read from.
 LOOKBACK = 2 * WINDOW
@@ -118,7 +118,7 @@ def recluster(
 def _placements(stories: Stories, articles: Sequence[Placeable]) -> list[Placement]:
     placements = []
     for a in sorted(articles, key=lambda a: a.when):
-        features = features_of(a.title, a.text, a.language, a.when, a.terms)
+        features = a.features or features_of(a.title, a.text, a.language, a.when, a.terms)
         found = stories.place(a.article_id, a.url, features)
         story = found.story_id if found.story_id is not None else a.article_id
         placements.append(
@@ -130,9 +130,11 @@ def _placements(stories: Stories, articles: Sequence[Placeable]) -> list[Placeme
 
 
 def placeable_of(
-    articles: Sequence[Article], inserted: dict[str, int], hits: Sequence[tuple[str, Hit]]
-) -> list[Placeable]:
-    """The articles this feed's update inserted, with their hits' terms, to place."""
+    articles: Sequence[Article], inserted: dict[str, int], hits: Sequence[tuple[str, Hit]],
+    features: Mapping[str, StoryFeatures] | None = None,
+) -> list[Placeable]:  # fmt: skip
+    """The articles this feed's update inserted, with their hits' terms (and the
+    features an extraction worker took, by article key), to place."""
     terms: dict[str, set[str]] = {}
     for key, hit in hits:
         terms.setdefault(key, set()).update(t.term for t in hit.terms)
@@ -141,6 +143,7 @@ def placeable_of(
             article_id=inserted[a.key], url=a.url, title=a.title, text=a.text,
             language=a.language, when=a.when,
             terms=tuple(sorted(terms.get(a.key, ()))),
+            features=(features or {}).get(a.key),
         )
         for a in articles
         if a.key in inserted

@@ -25,6 +25,7 @@ verdict.py.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -73,6 +74,16 @@ class Matcher:
         for exclusion in shared_exclusions:
             _add_exclusion(keys, SHARED, exclusion)
         self._automaton = self._build(keys)
+        self._fingerprint: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Names these watchlists and exclusions: two matchers with one fingerprint find
+        the same hits (an extraction worker's and the poll's, ``ingest.reading``)."""
+        if self._fingerprint is None:
+            described = repr((self.watchlists, self.shared_exclusions)).encode()
+            self._fingerprint = hashlib.blake2b(described, digest_size=12).hexdigest()
+        return self._fingerprint
 
     def _add_watchlist(self, index: int, watchlist: Watchlist, keys: _Keys) -> frozenset[int]:
         members = set()

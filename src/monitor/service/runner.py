@@ -41,6 +41,7 @@ from monitor.config import Config, fingerprint
 from monitor.errors import ConfigError, MonitorError
 from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
+from monitor.ingest.reading import setup_for
 from monitor.jobs.poll import Poller, utc_now
 from monitor.jobs.send import last_due, send_digest, time_of_day, transport_for
 from monitor.matching.matcher import Matcher
@@ -77,11 +78,12 @@ class _Clients:
     extractor: ExtractorPool
 
     @classmethod
-    async def start(cls, config: Config) -> _Clients:
+    async def start(cls, config: Config, matcher: Matcher) -> _Clients:
         extract = config.settings.extract
         pool = ExtractorPool(
-            extract.workers, extract.timeout.total_seconds(), extract.max_tasks_per_child
-        )
+            extract.workers, extract.timeout.total_seconds(), extract.max_tasks_per_child,
+            setup=setup_for(matcher),
+        )  # fmt: skip
         await pool.__aenter__()
         return cls(Fetcher(config.settings.fetch), pool)
 
@@ -130,7 +132,7 @@ class Service:
                       extra={"fields": {"event": "config", "watchlist": name,
                                         "status": "left out"}})  # fmt: skip
         self._scheduler = scheduler = self._new_scheduler()
-        self._clients = await _Clients.start(self.config)
+        self._clients = await _Clients.start(self.config, self._matcher)
         scheduler.start()
         self._catch_up_digest(scheduler)
         log.info("service started: %d feeds, %d watchlists, looking for due feeds every %gs",
@@ -182,7 +184,7 @@ class Service:
         store, clients = self._require()
         if self._stale_clients:
             await clients.stop()
-            self._clients = clients = await _Clients.start(self.config)
+            self._clients = clients = await _Clients.start(self.config, self._matcher)
             self._stale_clients = False
         poller = Poller(self.config, store, clients.fetcher, clients.extractor, self._matcher,
                         clock=self._clock, notifier=self._notifier())  # fmt: skip
@@ -270,10 +272,14 @@ class Service:
 
     def _apply(self, config: Config) -> None:
         old, self.config = self.config, config
-        self._matcher = Matcher(config.watchlists, config.shared_exclusions)
+        matcher, self._matcher = self._matcher, Matcher(config.watchlists, config.shared_exclusions)
         s, before = config.settings, old.settings
         if (s.fetch, s.extract) != (before.fetch, before.extract):
             self._stale_clients = True  # replaced between two cycles
+        if matcher.fingerprint != self._matcher.fingerprint:
+            # The workers match with the watchlists they started with; until they are
+            # replaced, the poll matches in this process, with the new ones.
+            self._stale_clients = True
         scheduler = self._scheduler_ref()
         if tick(config) != tick(old):
             scheduler.reschedule_job("poll", trigger=self._tick_trigger())
