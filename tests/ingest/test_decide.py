@@ -84,7 +84,12 @@ def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
     page = ExtractedPage(text=LONG, title="Page title", author="Page author",
                          published=NOW - timedelta(days=1), language="es")  # fmt: skip
     from_feed = decide.article(
-        FEED, PARSED.language, entry(author="Feed author", published=NOW), page, now=NOW, detect=never
+        FEED,
+        PARSED.language,
+        entry(author="Feed author", published=NOW),
+        page,
+        now=NOW,
+        detect=never,
     )
     assert (from_feed.title, from_feed.author, from_feed.published) == (
         "Cuba y EE.UU.", "Feed author", NOW,
@@ -106,8 +111,13 @@ def test_the_page_is_asked_only_for_what_the_feed_lacks() -> None:
 def test_the_configured_language_wins_over_the_pages() -> None:
     spanish = Feed(name="x", url=FEED.url, language="es")
     page = ExtractedPage(text=LONG, language="en")
-    assert decide.article(spanish, PARSED.language, entry(), page, now=NOW, detect=never).language == "es"
-    assert decide.article(FEED, PARSED.language, entry(), page, now=NOW, detect=never).language == "en"
+    assert (
+        decide.article(spanish, PARSED.language, entry(), page, now=NOW, detect=never).language
+        == "es"
+    )
+    assert (
+        decide.article(FEED, PARSED.language, entry(), page, now=NOW, detect=never).language == "en"
+    )
 
 
 def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> None:
@@ -120,16 +130,26 @@ def test_language_falls_back_from_page_to_feed_config_to_feed_to_detection() -> 
     spanish_feed = Feed(name="x", url=FEED.url, language="es")
     english_doc = ParsedFeed(title="t", language="en", entries=())
     assert (
-        decide.article(spanish_feed, english_doc.language, entry(), None, now=NOW, detect=never).language
+        decide.article(
+            spanish_feed, english_doc.language, entry(), None, now=NOW, detect=never
+        ).language
         == "es"
     )
-    assert decide.article(FEED, english_doc.language, entry(), None, now=NOW, detect=never).language == "en"
-    assert decide.article(FEED, PARSED.language, entry(), None, now=NOW, detect=detect).language == "es"
+    assert (
+        decide.article(FEED, english_doc.language, entry(), None, now=NOW, detect=never).language
+        == "en"
+    )
+    assert (
+        decide.article(FEED, PARSED.language, entry(), None, now=NOW, detect=detect).language
+        == "es"
+    )
     assert seen == ["Cuba y EE.UU.\nResumen breve."]
 
 
 def test_a_title_less_linkless_entry_is_named_by_its_url() -> None:
-    article = decide.article(FEED, PARSED.language, entry(title=""), None, now=NOW, detect=lambda t: None)
+    article = decide.article(
+        FEED, PARSED.language, entry(title=""), None, now=NOW, detect=lambda t: None
+    )
     assert article.title == "https://wire.example/1"
 
 
