@@ -8,7 +8,6 @@ import ipaddress
 import click
 
 from monitor.cli.base import Context, pass_context
-from monitor.outputs import browse as archive
 from monitor.outputs import serve as feeds
 from monitor.outputs.archive import database_name, metadata
 
@@ -27,6 +26,8 @@ def browse(obj: Context, host: str, port: int) -> None:
         click.echo(f"monitor: listening on {host}: anyone who reaches it reads the archive",
                    err=True)  # fmt: skip
     name = database_name(config.database)
+    # Datasette takes 0.3 s to import: only this command pays it.
+    from monitor.outputs import browse as archive
 
     def ready(url: str) -> None:
         click.echo(f"Browse the archive at {url}/{name} (Atom feeds at {url}/feeds/); "

@@ -3,7 +3,9 @@
 First it ties the forkserver's life to the monitor's (``lifeline``); then it loads and
 warms the extractor before any worker is forked, so that every worker (and every
 recycled one) starts warm: py3langid alone takes ~0.8 s to load its model and
-trafilatura ~0.2 s for its first page.
+trafilatura ~0.2 s for its first page. The modules a worker matches with
+(``reading``) and the word lists of story features are loaded here too, once, so that
+the workers share their memory instead of each loading its own.
 """
 
 from monitor.ingest.lifeline import die_with_parent, parent_from_environment
@@ -11,5 +13,7 @@ from monitor.ingest.lifeline import die_with_parent, parent_from_environment
 die_with_parent(parent_from_environment(), child=True)
 
 from monitor.ingest.extract import warm_up  # noqa: E402  (after the lifeline, on purpose)
+from monitor.ingest.reading import warm_up as warm_up_reading  # noqa: E402
 
 warm_up()
+warm_up_reading()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from monitor.ingest import decide
 from monitor.ingest.extract import Setup, detect_language, extract_html
@@ -48,6 +48,12 @@ class Read:
     #: None when this worker holds other watchlists than the job's: match in the caller.
     hits: tuple[Hit, ...] | None
     features: StoryFeatures | None
+
+
+def warm_up() -> None:
+    """Load what taking story features reads (the word lists of both languages)."""
+    features_of("Warm up", "Cuba y Estados Unidos: the warm-up text.", "en", datetime.now(UTC))
+    features_of("Warm up", "Cuba y Estados Unidos: el texto de prueba.", "es", datetime.now(UTC))
 
 
 def setup_for(matcher: Matcher) -> Setup:

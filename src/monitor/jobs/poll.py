@@ -1,15 +1,19 @@
 """One poll cycle, the shape of the whole monitor::
 
     store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_entries
-        | fetch.fetch_page | extract (worker processes) | matcher.match
-        | decide.fetched | store.save_feed_update | stories (jobs.stories)
+        | fetch.fetch_page | reading.read_page (worker processes: extract, decide.article,
+          matcher.match, story features) | decide.fetched | store.save_feed_update
+        | stories (jobs.stories)
     for corrected entries (ingest.corrections): fetch.fetch_page | extract
         | matcher.match, stored in the same feed update
     then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
         | matcher.match | store.save_page_update
 
 Feeds are fetched concurrently and each feed's new articles go to the extraction workers as
-soon as its feed arrives, so extraction overlaps the fetching of the other feeds. All
+soon as its feed arrives, so extraction overlaps the fetching of the other feeds. The
+workers also match each page's article and take its story features (``ingest.reading``);
+an article made here (its page failed, a summary-only feed) is matched here, as is every
+article when the workers hold other watchlists than this cycle's. All
 database work happens here, on the event loop's thread: one writer, short transactions.
 Every decision (which text, which fallback, when next) is ``ingest.decide``'s.
 

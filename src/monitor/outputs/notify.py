@@ -15,8 +15,6 @@ import re
 from collections.abc import Mapping
 from typing import Protocol
 
-import apprise
-
 from monitor.errors import DeliveryError
 from monitor.types import AlertMessage
 
@@ -47,6 +45,9 @@ class AppriseNotifier:
         return value
 
     def send(self, channel: str, alert: AlertMessage) -> str:
+        # Imported on the first delivery: every `monitor poll` would pay for it otherwise.
+        import apprise
+
         url = self.url_of(channel)
         plugin = apprise.Apprise.instantiate(url)
         if plugin is None:
