@@ -14,12 +14,16 @@ import pytest
 
 from monitor.config import load_config
 from monitor.errors import DeliveryError
+from monitor.ingest.extract import ExtractorPool
+from monitor.ingest.fetch import Fetcher
 from monitor.jobs.alerts import send_alerts
+from monitor.jobs.poll import Poller
+from monitor.matching.matcher import Matcher
 from monitor.matching.model import AlertRule
 from monitor.outputs.alerts import due
 from monitor.outputs.notify import AppriseNotifier, Notifier
 from monitor.storage import Store
-from monitor.types import AlertMessage, StoredHit
+from monitor.types import AlertMessage, RunReport, StoredHit
 from tests.support.cli import invoke, poll_once
 from tests.support.config import RELATIONS, site_config
 from tests.support.digests import stored
@@ -211,3 +215,31 @@ def test_due_takes_the_score_floor_and_folds_a_story_per_channel() -> None:
     ]
     assert found[0].message.title == "[W] Cuba and the United States"
     assert "score 6" in found[0].message.body
+
+
+class _Broken:
+    """A channel adapter with a bug: it raises what no delivery error is."""
+
+    def send(self, channel: str, alert: AlertMessage) -> str:
+        raise RuntimeError("a bug in a channel")
+
+
+def test_a_bug_in_alerting_never_fails_the_cycle_and_the_alert_waits(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = load_config(_config(server, tmp_path))
+
+    async def cycle() -> RunReport:
+        store = Store.open(config.database)
+        try:
+            async with Fetcher(config.settings.fetch) as fetcher, ExtractorPool(1, 30) as pool:
+                matcher = Matcher(config.watchlists, config.shared_exclusions)
+                poller = Poller(config, store, fetcher, pool, matcher, notifier=_Broken())
+                return await poller.run()
+        finally:
+            store.close()
+
+    report = asyncio.run(cycle())
+    assert (report.count("failed"), sum(o.hits for o in report.outcomes)) == (0, 3)
+    pending = [a for a in _alerts(config.directory) if a["state"] == "pending"]
+    assert len(pending) == 2  # recorded, tried once, due again at the next cycle

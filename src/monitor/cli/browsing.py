@@ -4,6 +4,7 @@ for feed readers."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 import click
 
@@ -12,12 +13,23 @@ from monitor.outputs import serve as feeds
 from monitor.outputs.archive import database_name, metadata
 
 
+def _listening(port: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The --host and --port options of a command that serves, its port by default."""
+
+    def options(command: Callable[..., None]) -> Callable[..., None]:
+        command = click.option(
+            "--port", default=port, show_default=True, type=click.IntRange(0, 65535),
+            help="Port to listen on (0: any free one).",
+        )(command)  # fmt: skip
+        return click.option(
+            "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+        )(command)
+
+    return options
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free one).",
-)  # fmt: skip
+@_listening(port=8001)
 @pass_context
 def browse(obj: Context, host: str, port: int) -> None:
     """Browse and search the archive (hits, stories, feeds) in a browser, read-only."""
@@ -40,11 +52,7 @@ def browse(obj: Context, host: str, port: int) -> None:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8002, show_default=True, type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free one).",
-)  # fmt: skip
+@_listening(port=8002)
 @pass_context
 def serve(obj: Context, host: str, port: int) -> None:
     """Serve the Atom feeds of the hits (data/feeds/) to feed readers, and nothing else."""

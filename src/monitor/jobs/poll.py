@@ -153,11 +153,22 @@ class Poller:
         self._place(lambda placer: placer.place_unplaced())
         changed = recovered or any(o.hits or o.corrected for o in outcomes)
         publish(self.config, self.store, self.clock(), changed=bool(changed))
-        if self.notifier is not None:
-            await send_alerts(self.config, self.store, self.notifier, self.clock())
+        await self._alert()
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )
+
+    async def _alert(self) -> None:
+        """Send the cycle's urgent alerts. A failure here loses nothing: what is due
+        stays recorded, and the next cycle sends it."""
+        if self.notifier is None:
+            return
+        try:
+            await send_alerts(self.config, self.store, self.notifier, self.clock())
+        except StorageError:
+            raise
+        except Exception:  # a bug in alerting must not fail a cycle whose work is stored
+            log.warning("sending alerts failed; the next cycle tries again", exc_info=True)
 
     async def retry_pages(self, feeds: Sequence[Feed]) -> int:
         """Try again the pages that failed for a passing reason and are due; returns how
@@ -422,9 +433,9 @@ async def poll(
     """
     started = time.monotonic()
     store = Store.open(config.database)
-    matcher = Matcher(config.watchlists, config.shared_exclusions)
     try:
         settings = config.settings
+        matcher = Matcher(config.watchlists, config.shared_exclusions)
         async with (
             Fetcher(settings.fetch) as fetcher,
             ExtractorPool(
