@@ -21,7 +21,7 @@ from monitor.ingest.extract import Setup, detect_language, extract_html
 from monitor.matching.matcher import Matcher
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.stories.features import features_of
-from monitor.types import Article, Entry, ExtractedPage, Feed, Hit, PageNeeds, StoryFeatures
+from monitor.types import Article, Entry, Feed, Hit, PageNeeds, StoryFeatures
 
 #: This worker's matcher and the fingerprint of its watchlists.
 _installed: tuple[str, Matcher] | None = None
@@ -43,7 +43,8 @@ class PageJob:
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    page: ExtractedPage | None
+    """What a worker sends back (the page's text once: in the article)."""
+
     article: Article
     #: None when this worker holds other watchlists than the job's: match in the caller.
     hits: tuple[Hit, ...] | None
@@ -78,10 +79,10 @@ def read_page(html: bytes, url: str, job: PageJob) -> Read:
         job.feed, job.feed_language, job.entry, page, now=job.now, detect=detect_language
     )
     if _installed is None or _installed[0] != job.watchlists:
-        return Read(page, article, None, None)
+        return Read(article, None, None)
     hits = tuple(
         _installed[1].match(article.title, article.text, article.language, published=article.when)
     )
     terms = sorted({t.term for hit in hits for t in hit.terms})
     features = features_of(article.title, article.text, article.language, article.when, terms)
-    return Read(page, article, hits, features)
+    return Read(article, hits, features)
