@@ -1,6 +1,8 @@
 """The monitor's jobs, each reading like its diagram: they order calls, decide nothing.
 
 - ``poll``: one poll cycle (fetch, parse, extract, match, store).
+- ``pages``: a cycle's article pages, fetched, then extracted or read whole in the
+  workers; quarantine.
 - ``rematch``: the current watchlists over stored articles, after an edit.
 - ``send``: one digest built, delivered and recorded, exactly once.
 - ``stories``: articles placed in stories, as they are stored or all again.

@@ -29,27 +29,25 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from monitor.config import Config
 from monitor.errors import (
     ConnectFailed,
-    ExtractError,
     FeedError,
     HTTPStatusError,
-    MonitorError,
-    PageBreaksWorkers,
     StorageError,
 )
 from monitor.ingest import corrections, decide
-from monitor.ingest.extract import ExtractorPool, detect_language
+from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
 from monitor.ingest.parse import parse_feed
-from monitor.ingest.reading import PageJob, Read, read_page, setup_for
+from monitor.ingest.reading import setup_for
 from monitor.jobs.alerts import send_alerts
+from monitor.jobs.pages import Pages
 from monitor.jobs.publish import publish
 from monitor.jobs.stories import Placer, context_of, placeable_of
 from monitor.matching.matcher import Matcher
@@ -61,7 +59,6 @@ from monitor.types import (
     Clock,
     Correction,
     Entry,
-    ExtractedPage,
     Feed,
     FeedOutcome,
     FeedState,
@@ -77,11 +74,6 @@ from monitor.types import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-#: Pages fetched or being fetched, per extraction worker, before extraction: enough to
-#: keep the workers busy through fetch latency, few enough to bound the memory they hold.
-PAGES_PER_WORKER = 8
 
 
 class Progress(Protocol):
@@ -109,13 +101,8 @@ class Poller:
     #: Sends the cycle's urgent alerts (jobs.alerts); None sends none.
     notifier: Notifier | None = None
     rng: random.Random = field(default_factory=random.Random)
-    _backlog: asyncio.Semaphore | None = field(default=None, init=False)
-    #: Pages never to fetch or extract again (they killed their worker twice).
-    _quarantined: set[str] | None = field(default=None, init=False)
     _placer: Placer | None = field(default=None, init=False)
-    #: Articles an extraction worker read whole (matched, features taken), by entry key,
-    #: until the feed's update takes them.
-    _read: dict[str, Read] = field(default_factory=dict, init=False)
+    _pages: Pages | None = field(default=None, init=False)
 
     async def run(
         self,
@@ -147,7 +134,7 @@ class Poller:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise
         finally:
-            self._read.clear()  # what a failed feed's workers read is not kept
+            self.pages.forget()  # what a failed feed's workers read is not kept
         outcomes = tuple(t.result() for t in tasks)
         recovered = await self.retry_pages(selected)
         self._place(lambda placer: placer.place_unplaced())
@@ -157,6 +144,13 @@ class Poller:
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
         )
+
+    @property
+    def pages(self) -> Pages:
+        if self._pages is None:
+            self._pages = Pages(self.store, self.fetcher, self.extractor, self.matcher,
+                                self.clock)  # fmt: skip
+        return self._pages
 
     async def _alert(self) -> None:
         """Send the cycle's urgent alerts. A failure here loses nothing: what is due
@@ -186,7 +180,7 @@ class Poller:
         return recovered
 
     async def _retry(self, retry: PageRetry) -> PageUpdate:
-        page, error = await self._page(retry.url, PageNeeds(language=retry.language is None))
+        page, error = await self.pages.page(retry.url, PageNeeds(language=retry.language is None))
         update = decide.retried_page(retry, page, error, now=self.clock())
         if update.text is None or self.matcher is None:
             return update
@@ -235,7 +229,7 @@ class Poller:
         if any(decide.wants_page(feed, e) for e in [*new, *(e for e, _ in plan.follow)]):
             self.extractor.warm()  # while the pages are fetched
         articles, corrected = await asyncio.gather(
-            asyncio.gather(*(self._article(feed, parsed, e) for e in new)),
+            asyncio.gather(*(self.pages.article(feed, parsed, e) for e in new)),
             asyncio.gather(*(self._correction(feed, parsed, e, k) for e, k in plan.follow)),
         )
         hits, features = self._match(articles)
@@ -259,12 +253,12 @@ class Poller:
     ) -> Correction:
         """A corrected entry, its page fetched again and matched again. A page that fails
         now does not undo the page text stored before: the new title goes with it."""
-        article = await self._article(feed, parsed, entry)
+        article = await self.pages.article(feed, parsed, entry)
         if article.text_source != "page" and known.text_source == "page":
             stored = self.store.article(str(known.article_id))
             if stored is not None:
                 article = decide.with_stored_text(article, stored.text)
-        hits, _features = self._hits_of(article)
+        hits, _features = self.pages.hits_of(article)
         log.info(
             "feed %s: entry corrected, matched again: %s", feed.name, article.url or article.key
         )
@@ -291,80 +285,11 @@ class Poller:
         found: list[tuple[str, Hit]] = []
         features: dict[str, StoryFeatures] = {}
         for article in articles:
-            hits, taken = self._hits_of(article)
+            hits, taken = self.pages.hits_of(article)
             found += [(article.key, hit) for hit in hits]
             if taken is not None:
                 features[article.key] = taken
         return found, features
-
-    def _hits_of(self, article: Article) -> tuple[tuple[Hit, ...], StoryFeatures | None]:
-        """What a worker found for this very article, else the matcher's hits now."""
-        read = self._read.pop(article.key, None)
-        if read is not None and read.article is article and read.hits is not None:
-            return read.hits, read.features
-        if self.matcher is None:
-            return (), None
-        found = self.matcher.match(
-            article.title, article.text, article.language, published=article.when
-        )
-        return tuple(found), None
-
-    async def _article(self, feed: Feed, parsed: ParsedFeed, entry: Entry) -> Article:
-        page, error = (None, None)
-        if decide.wants_page(feed, entry):
-            needs = decide.page_needs(feed, entry)
-            if self._workers_match():
-                assert self.matcher is not None
-                job = PageJob(feed, parsed.language, entry, needs, self.clock(),
-                              self.matcher.fingerprint)  # fmt: skip
-                read, error = await self._fetched(
-                    entry.url, lambda body, url: self.extractor.run(url, read_page, body, url, job)
-                )
-                if read is not None:
-                    self._read[entry.key] = read
-                    return read.article
-            else:
-                page, error = await self._page(entry.url, needs)
-        return decide.article(
-            feed, parsed.language, entry, page, now=self.clock(), detect=detect_language,
-            page_error=error,
-        )  # fmt: skip
-
-    def _workers_match(self) -> bool:
-        """The extraction workers hold this cycle's watchlists: they match beside."""
-        return self.matcher is not None and self.extractor.setup_id == self.matcher.fingerprint
-
-    async def _page(
-        self, url: str, needs: PageNeeds
-    ) -> tuple[ExtractedPage | None, MonitorError | None]:
-        """The page's extracted text, or why there is none (the summary is used)."""
-        return await self._fetched(
-            url, lambda body, final: self.extractor.extract(body, final, needs)
-        )
-
-    async def _fetched(
-        self, url: str, work: Callable[[bytes, str], Awaitable[T]]
-    ) -> tuple[T | None, MonitorError | None]:
-        """The page fetched and ``work`` done on it in a worker (extracted, or read
-        whole), or why not; a page that breaks workers is quarantined here."""
-        if self._backlog is None:
-            self._backlog = asyncio.Semaphore(PAGES_PER_WORKER * self.extractor.workers)
-        if self._quarantined is None:
-            self._quarantined = self.store.quarantined_urls()
-        if url in self._quarantined:
-            return None, PageBreaksWorkers(f"quarantined: {url} broke its extraction worker")
-        async with self._backlog:
-            try:
-                result = await self.fetcher.fetch_page(url)
-                return await work(result.body, result.final_url), None
-            except PageBreaksWorkers as e:
-                log.warning("page %s: quarantined, never extracted again: %s", url, e)
-                self._quarantined.add(url)
-                self.store.quarantine(url, str(e), self.clock())
-                return None, e
-            except (FeedError, ExtractError) as e:
-                log.info("page %s: using the feed summary: %s", url, e)
-                return None, e
 
     def _save(self, update: FeedUpdate) -> dict[str, int]:
         return self.store.save_feed_update(update)
