@@ -16,7 +16,7 @@ every stage would have to check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -537,8 +537,9 @@ class StoryFeatures:
     language: str | None
     #: When it was published (else first seen).
     when: datetime
-    #: The uncommon lower-case words of its lead, by their stems: what happened.
-    lead_words: frozenset[str] = frozenset()
+    #: The lower-case words of its lead that are not common, by their stems, each with
+    #: its Zipf frequency (0 when rarer than the lists go): what happened.
+    lead_words: Mapping[str, float] = field(default_factory=dict)
     #: Figures of its lead with what they count ("27 balsero"): two counts of one thing
     #: that differ are two events.
     counts: frozenset[str] = frozenset()

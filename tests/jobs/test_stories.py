@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,19 @@ def test_a_cycle_places_what_an_earlier_one_left_unplaced(polled: Path) -> None:
         db.execute("UPDATE articles SET story_id = NULL, story_reason = NULL")
     invoke("--config", str(polled), "poll")  # nothing new: every feed answers 304
     assert stories(polled) == before
+
+
+def test_the_lead_words_are_stored_with_how_common_each_is(polled: Path) -> None:
+    store = Store.open(polled.parent / "data" / "monitor.db")
+    try:
+        members = store.story_members(datetime(2000, 1, 1, tzinfo=UTC))
+        words = {m.article_id: dict(m.features.lead_words) for m in members}
+        assert any(0 < common < 5 for found in words.values() for common in found.values())
+        # Features stored before words had their frequency: a list of uncommon words,
+        # read as the rarest.
+        with store.write() as db:
+            db.execute("UPDATE story_features SET lead_words = '[\"interce\"]'")
+        old = store.story_members(datetime(2000, 1, 1, tzinfo=UTC))
+    finally:
+        store.close()
+    assert {dict(m.features.lead_words)["interce"] for m in old} == {0.0}

@@ -55,3 +55,12 @@ def test_a_name_in_many_of_the_windows_stories_weighs_less() -> None:
     saga = Weigher((), lambda key: 12 if key in {"n:tireless", "n:gibraltar"} else 1)
     alike = rare.compare(a, b, rare.keys(a), rare.keys(b)).similarity
     assert saga.compare(a, b, saga.keys(a), saga.keys(b)).similarity < alike
+
+
+def test_a_word_tells_less_the_more_common_it_is() -> None:
+    f = features_of("", "The guard intercepted a tanker at the ceremony, officials said.", "en", T0)
+    assert f.lead_words["interce"] < 4 <= f.lead_words["ceremon"] < 5
+    assert "said" not in f.lead_words  # too common to tell anything
+    keys = Weigher((), lambda _key: 1).keys(f)
+    assert keys["w:interce"] == 0.5
+    assert 0 < keys["w:ceremon"] < 0.5

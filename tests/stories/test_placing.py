@@ -202,3 +202,19 @@ def test_a_translation_joins_on_one_name_and_the_words_both_languages_write_alik
     later = "Rusia anunció que el Kazán visitará Venezuela el mes próximo con dos buques."
     alone = recent.place(3, "https://e/3", report("Visita del Kazán", later, "es", 2))
     assert alone.story_id is None
+
+
+def test_a_translation_joins_on_a_name_and_a_common_word_both_languages_write_alike() -> None:
+    recent = Stories()
+    english = ("John Kerry raised the flag over the reopened embassy in a ceremony attended "
+               "by veterans of the marines who lowered it.")  # fmt: skip
+    recent.place(1, "https://a/1", report("Flag raised", english))
+    spanish = ("John Kerry presidió la ceremonia de apertura de la embajada, con los marines "
+               "veteranos que arriaron la bandera.")  # fmt: skip
+    found = recent.place(2, "https://e/2", report("Bandera izada", spanish, "es", 1))
+    assert (found.story_id, found.joined) == (1, 1)
+    assert "words ceremon" in found.reason
+    # The same name, nothing else written alike: another development.
+    later = "John Kerry viajará a Vietnam el mes próximo para negociar un acuerdo comercial."
+    alone = recent.place(3, "https://e/3", report("Kerry viaja", later, "es", 2))
+    assert alone.story_id is None

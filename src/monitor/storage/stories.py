@@ -133,7 +133,7 @@ def _features(r: dict[str, Any]) -> StoryFeatures:
         numbers=frozenset(json.loads(r["numbers"])), names=frozenset(json.loads(r["names"])),
         terms=frozenset(json.loads(r["terms"])), language=r["language"],
         when=required(r["at"]),
-        lead_words=frozenset(json.loads(r["lead_words"])),
+        lead_words=_words(json.loads(r["lead_words"])),
         counts=frozenset(json.loads(r["counts"])),
     )  # fmt: skip
 
@@ -141,9 +141,15 @@ def _features(r: dict[str, Any]) -> StoryFeatures:
 def _feature_params(article_id: int, f: StoryFeatures) -> list[Any]:
     return [
         article_id, f.signature, f.text_hash, f.words, _list(f.title_words), _list(f.numbers),
-        _list(f.names), _list(f.terms), f.language, iso(f.when), _list(f.lead_words),
+        _list(f.names), _list(f.terms), f.language, iso(f.when),
+        json.dumps(dict(sorted(f.lead_words.items())), ensure_ascii=False),
         _list(f.counts),
     ]  # fmt: skip
+
+
+def _words(stored: list[str] | dict[str, float]) -> dict[str, float]:
+    # Stored before words had their frequency: a list of uncommon ones.
+    return dict.fromkeys(stored, 0.0) if isinstance(stored, list) else stored
 
 
 def _list(values: frozenset[str]) -> str:

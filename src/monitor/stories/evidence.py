@@ -14,9 +14,11 @@ What counts, each key with a weight:
   round 10,000 or more; not a year, nor the number of a law or an order) — 2;
 - a **matched watchlist term** — 0.5: one name in every language, so a report and its
   translation share it, but a subject's terms recur in all its developments;
-- an uncommon **word of the lead**, by its first seven letters — 0.5: within a
-  language, what happened in the same words; across English and Spanish, the words
-  both write alike ("interce" of intercepted and interceptó, "submari", "extradi").
+- a **word of the lead** that is not common, by its first seven letters — 0.5 when it
+  is uncommon (``features.RARE_WORD``), less the more common it is, down to nothing at
+  ``features.COMMON_WORD``: within a language, what happened in the same words; across
+  English and Spanish, the words both write alike ("interce" of intercepted and
+  interceptó, "submari", "extradi", and with less weight "ceremon", "histori").
 
 Never evidence: the domain's own context (``context``: the aliases, and their last
 words, of the groups most watchlists require, with a shipped prior: "Cuba", "Havana",
@@ -35,6 +37,7 @@ import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
+from monitor.stories.features import COMMON_WORD, RARE_WORD
 from monitor.types import StoryFeatures
 
 NAME, FIGURE, TERM, WORD = 1.0, 2.0, 0.5, 0.5
@@ -113,9 +116,10 @@ class Weigher:
         for term in f.terms:
             if self._specific(term):
                 keyed[f"t:{term}"] = TERM
-        for word in f.lead_words:
+        for word, common in f.lead_words.items():
             # Not keyed by language: cognates of English and Spanish meet.
-            keyed[f"w:{word}"] = WORD
+            if weight := WORD * _rareness(common):
+                keyed[f"w:{word}"] = weight
         return keyed
 
     def compare(
@@ -139,7 +143,7 @@ class Weigher:
             terms=of("t"),
             words=of("w"),
             conflict=conflict(a, b),
-            weight=sum(rare[k] for k in shared if k[0] in "nf"),
+            weight=sum(rare[k] for k in shared if anchor(k)),
             total=sum(rare[k] for k in shared),
         )
 
@@ -162,6 +166,16 @@ class Weigher:
 
     def _rarity(self, key: str) -> float:
         return FEW / max(FEW, self._stories_with(key))
+
+
+def anchor(key: str) -> bool:
+    """Whether a key of ``Weigher.keys`` is a name or a telling figure."""
+    return key[0] in "nf"
+
+
+def _rareness(common: float) -> float:
+    """1 for a word rarer than ``RARE_WORD``, down to 0 at ``COMMON_WORD``."""
+    return min(1.0, max(0.0, (COMMON_WORD - common) / (COMMON_WORD - RARE_WORD)))
 
 
 def conflict(a: StoryFeatures, b: StoryFeatures) -> str | None:

@@ -9,7 +9,9 @@
 - ``names``: who and what it names, which a translation keeps: the last word of each
   run of capitalised words ("Marco Rubio" and "Rubio" are both "rubio"), and
 - ``terms``: its matched watchlist terms, which have one name in every language
-  ("EE.UU." and "United States" are both "united states").
+  ("EE.UU." and "United States" are both "united states");
+- ``lead_words``: the words of its lead that are not common, each with how common it
+  is (``stories.background``), and ``counts``: what it counts ("27 balsero").
 
 Each reads a bounded prefix (the signature and the hash the first ``FOLDED_CHARS``,
 figures and names the title and the first ``LEAD_CHARS``), so that a page of 18,000
@@ -79,8 +81,11 @@ _WORD = re.compile(r"(?<![\w-])[a-záéíóúñü][\w-]{4,}")
 #: A capitalised word this common in its language (Zipf, ``stories.background``) is not
 #: a name: "Secretary", "Therefore", "Register", "States", "Israel", "General".
 COMMON_NAME = 4.0
-#: A lower-case word this common tells nothing of the event ("said", "government").
-COMMON_WORD = 4.0
+#: A lower-case word this common tells nothing of the event ("said", "government")...
+COMMON_WORD = 5.0
+#: ...and one rarer than this tells the most ("intercepted", "indultos"); between the
+#: two, a word tells less the more common it is ("ceremony", "flag", "vote").
+RARE_WORD = 4.0
 #: Letters of a word that identify it: "remittance" and "remittances" are one.
 STEM = 7
 # A count: a figure and the thing counted ("27 balseros", "553 prisoners").
@@ -191,16 +196,21 @@ def names(text: str, language: str | None = None) -> frozenset[str]:
     return frozenset(found)
 
 
-def lead_words(text: str, language: str | None = None) -> frozenset[str]:
-    """The uncommon words the lead writes in lower case, by their first ``STEM`` letters:
-    what happened ("intercepted", "eavesdropping", "indultos"), comparable within one
-    language."""
-    found = set()
+def lead_words(text: str, language: str | None = None) -> dict[str, float]:
+    """The words the lead writes in lower case that are not common, by their first
+    ``STEM`` letters, each with how common it is (its Zipf frequency, that of its rarest
+    form in the lead): what happened ("intercepted", "eavesdropping", "indultos", and
+    with less weight "ceremony", "flag")."""
+    found: dict[str, float] = {}
     for raw in set(_WORD.findall(text)):
         word = _fold_word(raw)
-        if word.isalpha() and zipf(word, language) < COMMON_WORD:
-            found.add(word[:STEM])
-    return frozenset(found)
+        if not word.isalpha():
+            continue
+        common = zipf(word, language)
+        stem = word[:STEM]
+        if common < COMMON_WORD and common < found.get(stem, COMMON_WORD):
+            found[stem] = common
+    return found
 
 
 def counts(text: str) -> frozenset[str]:

@@ -159,7 +159,10 @@ class Stories:
 
     def _same_event(self, _url: str, features: StoryFeatures) -> Join | None:
         keys = self._weigher.keys(features)
-        candidates = set().union(*(self._by_key.get(k, ()) for k in keys)) if keys else set()
+        # A report of the same event shares a name or a telling figure at least (the
+        # rule asks it), so only those find the candidates: words are in many reports.
+        anchors = [self._by_key.get(k, ()) for k in keys if evidence.anchor(k)]
+        candidates = set().union(*anchors)
         best: tuple[float, StoryMember, evidence.Shared] | None = None
         for other in _recent(candidates):
             member = self._near_in_time(other, features)
@@ -195,7 +198,7 @@ class Stories:
             # Only the first report of each story is compared for the same event: an
             # article that joined on shared evidence is a step away from its story, and
             # a story that took in steps of steps would drift from one event to the next.
-            if member.article_id == member.story_id:
+            if member.article_id == member.story_id and evidence.anchor(key):
                 self._by_key[key].add(member.article_id)
             self._stories_with[key].add(member.story_id)
 
