@@ -39,6 +39,7 @@ def test_pairwise_precision_and_recall_on_the_labelled_stories() -> None:
     assert right / guessed >= 0.95
     assert right_same / true_same >= 0.85
     # Across languages, the translations of this set share mostly the domain's own actors
-    # (Fernández de Cossío, Díaz-Canel), which never count (docs/clusters.md): fewer of
-    # them are found than within a language, and none is joined wrongly.
-    assert right / true_all >= 0.5
+    # (Fernández de Cossío, Díaz-Canel), which never count (docs/clusters.md), and the
+    # words both languages write alike, rare or everyday ("ceremon"): fewer of them are
+    # found than within a language, and none is joined wrongly.
+    assert right / true_all >= 0.65
