@@ -27,10 +27,11 @@ import py3langid
 import trafilatura
 from trafilatura.settings import Document
 
-from monitor.ingest.extract import _CONFIG, detect_language, extract_html
+from monitor.ingest.extract import detect_language, extract_html, settings
 from monitor.ingest.headmeta import head_metadata
 
 Extract = Callable[[bytes], str]
+_CONFIG = settings()
 _WORD = re.compile(r"\w+")
 
 

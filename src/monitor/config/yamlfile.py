@@ -2,7 +2,11 @@
 
 The only module importing ruamel.yaml. ``load`` returns plain Python data (so validation
 never sees ruamel types) together with a ``Locator`` that maps a key path back to the
-line it came from, which is how every config error can name ``file:line``.
+line it came from, which is how every config error can name ``file:line``. It reads with
+libyaml (ruamel.yaml.clib, when installed) and builds both from the composed nodes, each of
+which knows its line: a tenth of the time of the round-trip loader, which every command
+would otherwise spend on the watchlists before it starts. Editing (``Document``) keeps
+the round trip, which keeps comments.
 
 A config file is small and shallow, and a hostile one must not take the monitor down:
 files over ``MAX_BYTES``, nesting deeper than ``MAX_DEPTH`` (checked on the parser's event
@@ -25,6 +29,7 @@ from ruamel.yaml.events import (
     CollectionStartEvent,
     Event,
 )
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from monitor.errors import ConfigError, Problem
 
@@ -33,33 +38,40 @@ Key = str | int
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_VALUES = 200_000
+#: Line breaks of YAML 1.1 only (NEL, LS, PS), which libyaml counts and YAML 1.2 does not:
+#: a file with any is read by ruamel's own parser, so that its lines are YAML 1.2's.
+_LINE_BREAKS_OF_1_1 = frozenset("\x85\u2028\u2029")
+
+
+#: Where each key of a loaded document is: a mapping's keys, each with its line and
+#: what is under it; a sequence's items, the same; None under a scalar.
+Lines = dict[str, "tuple[int, Lines]"] | list["tuple[int, Lines]"] | None
 
 
 @dataclass(frozen=True)
 class Locator:
     """Finds the 1-based line of a key path inside one loaded document."""
 
-    root: Any
+    root: Lines
 
     def line(self, path: Sequence[Key]) -> int:
         """Line of the deepest node of ``path`` that exists (1 if the path is empty)."""
         node, line = self.root, 1
         for key in path:
-            if isinstance(node, CommentedSeq) and isinstance(key, str):
+            if isinstance(node, list) and isinstance(key, str):
                 continue  # a key the schema adds to a short form ("terms" of a bare list)
-            found = _child_line(node, key)
+            found = _child(node, key)
             if found is None:
                 break
-            line = found + 1
-            node = node[key]
+            line, node = found
         return line
 
 
-def _child_line(node: Any, key: Key) -> int | None:
-    if isinstance(node, CommentedMap) and isinstance(key, str) and key in node:
-        return int(node.lc.key(key)[0])
-    if isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-        return int(node.lc.item(key)[0])
+def _child(node: Lines, key: Key) -> tuple[int, Lines] | None:
+    if isinstance(node, dict) and isinstance(key, str):
+        return node.get(key)
+    if isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
     return None
 
 
@@ -75,9 +87,13 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
+    if not _LINE_BREAKS_OF_1_1.intersection(text):
+        try:
+            return _read(text, display, pure=False)
+        except YAMLError:
+            pass  # libyaml reads YAML 1.1: "[efe-2000:fac1f01d3b]" is 1.2, read it so
     try:
-        _check_depth(YAML(typ="rt").parse(text), display)
-        root = YAML(typ="rt").load(text)
+        return _read(text, display, pure=True)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -85,7 +101,14 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
         raise ConfigError([Problem(display, line, "", message)]) from e
     except YAMLError as e:
         raise ConfigError([Problem(display, None, "", f"invalid YAML: {e}")]) from e
-    return _Plain(display).value(root, 1), Locator(root)
+
+
+def _read(text: str, display: str, *, pure: bool) -> tuple[Any, Locator]:
+    reader = YAML(typ="safe", pure=pure)
+    # The depth is checked on the parser's events, which are not recursive, before
+    # composing, which is.
+    _check_depth(reader.parse(text), display)
+    return _Plain(display, reader.constructor).document(reader.compose(text))
 
 
 def scalar(text: str, display: str) -> Any:
@@ -111,35 +134,60 @@ def _check_depth(events: Iterator[Event], display: str) -> None:
 
 
 class _Plain:
-    """Copies ruamel's annotated containers and scalars into plain Python values, counting
-    them: an alias is copied each time it is used, so a few lines can stand for billions."""
+    """Makes plain Python values of the composed nodes, and their lines, counting them:
+    an alias is copied each time it is used, so a few lines can stand for billions."""
 
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, constructor: Any) -> None:
         self.display = display
+        self.constructor = constructor
         self.values = 0
 
-    def value(self, node: Any, line: int) -> Any:
+    def document(self, root: Node | None) -> tuple[Any, Locator]:
+        if root is None:
+            return None, Locator(None)
+        value, lines = self.value(root, 1)
+        return value, Locator(lines)
+
+    def value(self, node: Node, line: int) -> tuple[Any, Lines]:
         self.values += 1
         if self.values > MAX_VALUES:
             message = f"expands to more than {MAX_VALUES:,} values (aliases used over and over?)"
             raise ConfigError([Problem(self.display, line, "", message)])
-        if isinstance(node, dict):
-            return {str(k): self.value(v, _line(node, k, line)) for k, v in node.items()}
-        if isinstance(node, list):
-            return [self.value(v, _line(node, i, line)) for i, v in enumerate(node)]
-        if isinstance(node, bool) or node is None:
-            return node
-        for kind in (int, float, str):
-            if isinstance(node, kind):
-                return kind(node)
-        return node
+        if isinstance(node, MappingNode):
+            return self._mapping(node, line)
+        if isinstance(node, SequenceNode):
+            items = [self.value(item, _line(item, line)) for item in node.value]
+            return [v for v, _ in items], [(_line(i, line), lines) for i, (_, lines) in
+                                          zip(node.value, items, strict=True)]  # fmt: skip
+        return _scalar(self.constructor.construct_object(node, deep=True)), None
+
+    def _mapping(self, node: MappingNode, line: int) -> tuple[dict[str, Any], Lines]:
+        self.constructor.flatten_mapping(node)  # "<<: *defaults" merged in, as YAML says
+        values: dict[str, Any] = {}
+        lines: dict[str, tuple[int, Lines]] = {}
+        for key_node, value_node in node.value:
+            key = str(self.constructor.construct_object(key_node, deep=True))
+            at = _line(key_node, line)
+            if key in values:
+                raise ConfigError([Problem(self.display, at, "", f'found duplicate key "{key}"')])
+            values[key], below = self.value(value_node, at)
+            lines[key] = (at, below)
+        return values, lines
 
 
-def _line(node: Any, key: Key, parent: int) -> int:
-    # An aliased node keeps the lines of where it was defined, above its use: the later
+def _scalar(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    for kind in (int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    return value
+
+
+def _line(node: Node, parent: int) -> int:
+    # An aliased node keeps the line of where it was defined, above its use: the later
     # line is the one being expanded.
-    found = _child_line(node, key)
-    return max(found + 1, parent) if found is not None else parent
+    return max(int(node.start_mark.line) + 1, parent)
 
 
 class Document:

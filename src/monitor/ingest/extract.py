@@ -17,13 +17,13 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from configparser import ConfigParser
 from datetime import UTC, datetime
+from functools import cache
 from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 import py3langid
-import trafilatura
-from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from monitor.errors import ExtractError, PageBreaksWorkers
 from monitor.ingest.headmeta import head_metadata
@@ -37,11 +37,28 @@ T = TypeVar("T")
 #: names the setup (``ExtractorPool.setup_id``).
 Setup = tuple[Callable[..., None], tuple[Any, ...]]
 
-_CONFIG = copy.deepcopy(DEFAULT_CONFIG)
-# Short wire stories are real articles; trafilatura's default (250 chars) drops them.
-_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
-# Refuse pathological DOMs instead of spending seconds on them.
-_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", "100000")
+
+@cache
+def _trafilatura() -> tuple[Any, Any, ConfigParser]:
+    """trafilatura, its result's type and the options used. Imported on first use: the
+    workers do it before they fork (``ingest._preload``), and a poll that extracts
+    nothing in its own process never spends the 60 ms."""
+    import trafilatura
+    from trafilatura.settings import DEFAULT_CONFIG, Document
+
+    config = copy.deepcopy(DEFAULT_CONFIG)
+    # Short wire stories are real articles; trafilatura's default (250 chars) drops them.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
+    # Refuse pathological DOMs instead of spending seconds on them.
+    config.set("DEFAULT", "MAX_TREE_SIZE", "100000")
+    return trafilatura, Document, config
+
+
+def settings() -> ConfigParser:
+    """The trafilatura options extraction uses (for benchmarks comparing them)."""
+    return _trafilatura()[2]
+
+
 #: The language is told from the start of the text: 600 characters are a paragraph or
 #: two, enough for the classifier, and its cost grows with the length.
 _LANGUAGE_SAMPLE = 600
@@ -59,11 +76,12 @@ def extract_html(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> Ext
     date come from the page's head tags, and from the full metadata pass only when
     ``needs.metadata``.
     """
+    trafilatura, document, config = _trafilatura()
     doc = trafilatura.bare_extraction(
         html, url=url, include_comments=False, favor_recall=True,
-        with_metadata=needs.metadata, config=_CONFIG,
+        with_metadata=needs.metadata, config=config,
     )  # fmt: skip
-    if not isinstance(doc, Document):
+    if not isinstance(doc, document):
         return None
     text = (doc.text or "").strip()
     if not text:
