@@ -11,8 +11,8 @@ An article joins the story of an earlier one (within ``WINDOW`` of it) that it i
    ``SIMILAR_TITLE`` of their words: a wire story under another headline, trimmed or
    credited;
 3. **a report of the same event**, in any language: what the two share of names,
-   telling figures, matched terms and uncommon words of the lead, weighed against the
-   domain's context and the window's stories (``stories.evidence``), is at least
+   telling figures, matched terms and the lead's words that are not common, weighed
+   against the domain's context and the window's stories (``stories.evidence``), is at least
    ``SAME_EVENT`` of what each says, with ``MIN_ANCHORS`` names or telling figures
    among it; across languages, where most words of the lead cannot meet, at least
    ``TRANSLATED`` with ``MIN_ALIKE_ACROSS`` names, figures or words written alike in
