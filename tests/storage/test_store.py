@@ -103,3 +103,46 @@ def test_a_second_writer_waits_instead_of_failing(store: Store) -> None:
     other.close()
     assert time.monotonic() - started >= 0.4
     assert len(store.feed_states()) == 1
+
+
+def _index(store: Store) -> list[bytes]:
+    """The full-text index's stored blocks, as FTS5 keeps them."""
+    return [r["block"] for r in store.rows("SELECT block FROM articles_fts_data ORDER BY id")]
+
+
+def _index_is_sound(store: Store) -> None:
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+
+
+def test_a_large_feed_update_stores_each_article_once_under_its_own_id(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    store.save_feed_update(_update(feed_id, _article("k7", "stored before", "old")))
+    articles = [_article(f"k{i}", f"Title {i}", f"palabra{i} y bloqueo") for i in range(150)]
+    inserted = store.save_feed_update(_update(feed_id, *articles, articles[3]))
+    assert list(inserted) == [f"k{i}" for i in range(150) if i != 7]  # as given, new only
+    rows = store.rows("SELECT key, id, title FROM articles")
+    assert {r["key"]: r["id"] for r in rows if r["key"] != "k7"} == inserted
+    assert {r["key"]: r["title"] for r in rows}["k149"] == "Title 149"
+    assert [r.title for r in store.search("palabra123")] == ["Title 123"]
+    _index_is_sound(store)
+
+
+def test_a_feed_update_indexes_its_articles_in_one_pass(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    articles = [_article(f"k{i}", f"T {i}", f"palabra{i} texto " * 40) for i in range(20)]
+    store.save_feed_update(_update(feed_id, *articles))
+    written = len(_index(store))
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    assert written == len(_index(store))  # one segment, as a rebuild makes, not twenty
+
+
+def test_the_index_follows_text_and_title_only(store: Store) -> None:
+    feed_id = store.sync_feeds([Feed(name="F", url="https://x.example/rss")], NOW)["F"].feed_id
+    store.save_feed_update(_update(feed_id, _article("k1", "Embargo", "Sobre el petróleo.")))
+    before = _index(store)
+    store.db.execute("UPDATE articles SET story_id = 1, story_reason = 'x', page_attempts = 2")
+    assert _index(store) == before  # a story or a page attempt is not a new text
+    store.db.execute("UPDATE articles SET title = 'Bloqueo'")
+    assert [r.title for r in store.search("bloqueo")] == ["Bloqueo"]
+    assert store.search("embargo") == []
+    _index_is_sound(store)

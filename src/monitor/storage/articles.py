@@ -21,13 +21,17 @@ from monitor.types import (
     StoredArticle,
 )
 
-_INSERT_ARTICLE = """
+_INSERT_ARTICLES = """
 INSERT INTO articles (key, feed_id, url, title, summary, text, text_source, author,
                       language, source, published, fetched_at, page_attempts, page_retry_at,
                       page_error, entry_revision)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES {rows}
 ON CONFLICT (key) DO NOTHING
+RETURNING key, id
 """
+_ARTICLE_ROW = "(" + ", ".join("?" * 16) + ")"
+#: Rows per INSERT: 16 values each stays under SQLite's oldest limit of 999 parameters.
+_ROWS_PER_INSERT = 60
 
 _CORRECT_ARTICLE = """
 UPDATE articles SET title = :title, summary = :summary, text = :text,
@@ -96,11 +100,7 @@ class ArticleQueries:
         feed stored first under the same key is not inserted again).
         """
         with self.write() as db:
-            inserted = {}
-            for article in update.articles:
-                cursor = db.execute(_INSERT_ARTICLE, _article_params(update.feed_id, article))
-                if cursor.rowcount:
-                    inserted[article.key] = int(cursor.lastrowid or 0)
+            inserted = _insert_articles(db, update.feed_id, update.articles)
             for key, hit in update.hits:
                 if key in inserted:
                     db.execute(INSERT_HIT, hit_params(inserted[key], hit, update.fetched_at))
@@ -220,6 +220,22 @@ def _correct(db: Any, correction: Correction, now: datetime) -> None:
                [correction.article_id])  # fmt: skip
     for hit in correction.hits:
         db.execute(INSERT_HIT, hit_params(correction.article_id, hit, now, corrected=True))
+
+
+def _insert_articles(db: Any, feed_id: int, articles: Sequence[Article]) -> dict[str, int]:
+    """Insert the new ones of ``articles``; their ids by key, in the order given.
+
+    Many rows per statement, because SQLite opens a savepoint for each statement that
+    fires a trigger, and FTS5 writes out its pending index at every savepoint: one
+    INSERT per article made a new index segment per article (docs/performance.md)."""
+    inserted: dict[str, int] = {}
+    for start in range(0, len(articles), _ROWS_PER_INSERT):
+        chunk = articles[start : start + _ROWS_PER_INSERT]
+        sql = _INSERT_ARTICLES.format(rows=", ".join([_ARTICLE_ROW] * len(chunk)))
+        params = [value for a in chunk for value in _article_params(feed_id, a)]
+        inserted.update((row[0], int(row[1])) for row in db.execute(sql, params).fetchall())
+    order = {a.key: i for i, a in reversed(list(enumerate(articles)))}
+    return dict(sorted(inserted.items(), key=lambda kv: order[kv[0]]))
 
 
 def _article_params(feed_id: int, a: Article) -> list[Any]:
