@@ -51,7 +51,8 @@ import trafilatura
 
 import procs
 from monitor.config.schema import FetchSettings
-from monitor.ingest.extract import default_workers, extract_html
+from monitor.ingest.extract import extract_html
+from monitor.ingest.workers import default_workers
 from newsserver import NewsServer, Site
 from procs import Sampled
 

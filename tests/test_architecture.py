@@ -46,6 +46,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "monitor.ingest.fetch",
             "monitor.ingest.slots",
             "monitor.ingest.extract",
+            "monitor.ingest.workers",
+            "monitor.ingest.wire",
             "monitor.ingest._preload",
             "monitor.ingest.lifeline",
             "monitor.ingest.reading",

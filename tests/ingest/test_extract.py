@@ -99,9 +99,9 @@ def _concurrently(
             tasks = [asyncio.ensure_future(one(pool, html)) for html in pages]
             if kill_after is not None:
                 await asyncio.sleep(kill_after)
-                processes = list(getattr(pool._pool, "_processes", {}).values())
-                assert processes, "the workers should be running"
-                os.kill(processes[0].pid, signal.SIGKILL)
+                pids = pool.pids()
+                assert pids, "the workers should be running"
+                os.kill(pids[0], signal.SIGKILL)
             return await asyncio.gather(*tasks)
 
     return asyncio.run(main())
@@ -196,14 +196,14 @@ def test_a_worker_killed_while_the_pool_starts_fails_no_page() -> None:
     async def main() -> list[Any]:
         async with ExtractorPool(2, 10.0, function=misbehave) as pool:
             pool.warm()
-            processes: dict[int, Any] = {}
+            pids: list[int] = []
             for _ in range(2000):  # bounded: 20 s at most
-                processes = dict(getattr(pool._pool, "_processes", None) or {})
-                if processes:
+                pids = pool.pids()
+                if pids:
                     break
                 await asyncio.sleep(0.01)
-            for process in processes.values():
-                os.kill(process.pid, signal.SIGKILL)
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
             return [await pool.extract(f"page {n}".encode(), "u") for n in range(4)]
 
     pages = asyncio.run(main())

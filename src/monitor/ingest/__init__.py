@@ -4,6 +4,9 @@
 - ``parse``: feed bytes to entries, the only module importing feedparser (pure).
 - ``extract``: page HTML to text in worker processes, the only module importing
   trafilatura and py3langid (processes).
+- ``workers``: the worker processes, driven by the event loop: deadlines, replaced
+  workers, the page that kills them found (processes); ``wire``: the worker's loop and
+  the framing of the socket between it and the monitor.
 - ``due``: when a feed is polled next (pure).
 - ``decide``: what one poll of one feed changes, from what was fetched (pure).
 - ``corrections``: which stored entries the feed corrected, and which to follow (pure).

@@ -1,0 +1,82 @@
+"""workers.py: jobs carried by the event loop, deadlines from when a worker begins a page,
+the pages behind a hung one handed on, and messages of any size."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+from monitor.errors import ExtractError
+from monitor.ingest.extract import ExtractorPool
+from tests.support.workers import misbehave
+
+
+async def _one(pool: ExtractorPool, html: bytes) -> Any:
+    try:
+        return await pool.extract(html, "https://example.org/p")
+    except ExtractError as e:
+        return e
+
+
+def _all_at_once(pages: list[bytes], *, workers: int = 1, timeout: float = 5.0) -> list[Any]:
+    async def main() -> list[Any]:
+        async with ExtractorPool(workers, timeout, function=misbehave) as pool:
+            await pool.extract(b"ok", "u")  # the workers are up
+            return list(await asyncio.gather(*(_one(pool, html) for html in pages)))
+
+    return asyncio.run(main())
+
+
+def test_the_deadline_counts_from_when_the_worker_begins_the_page() -> None:
+    # Each page takes 0.6 s and the deadline is 1 s: the third waits 1.2 s in all, but
+    # its own work is well within the deadline.
+    results = _all_at_once([b"slow 1", b"slow 2", b"slow 3"], timeout=1.0)
+    assert [getattr(r, "text", r) for r in results] == ["slow 1", "slow 2", "slow 3"]
+
+
+def test_the_pages_sent_behind_a_hung_one_are_handed_on() -> None:
+    started = time.monotonic()
+    hung, first, second = _all_at_once([b"hang", b"ok 1", b"ok 2"], timeout=1.0)
+    assert isinstance(hung, ExtractError)
+    assert "took over 1s" in str(hung)
+    assert (first.text, second.text) == ("ok 1", "ok 2")
+    assert time.monotonic() - started < 15  # the sleeper was killed, not waited for
+
+
+def test_no_thread_carries_the_jobs() -> None:
+    async def main() -> list[str]:
+        async with ExtractorPool(2, 10.0, function=misbehave) as pool:
+            await pool.extract(b"ok", "u")
+            pages = [asyncio.ensure_future(_one(pool, b"slow")) for _ in range(4)]
+            await asyncio.sleep(0.3)  # the pages are in the workers
+            names = [t.name for t in threading.enumerate()]
+            await asyncio.gather(*pages)
+            return names
+
+    names = asyncio.run(main())
+    # Only the main thread and the event loop's own helper threads (which started the
+    # workers), no feeder or manager thread of a process pool.
+    assert all(n == "MainThread" or n.startswith("asyncio_") for n in names), names
+
+
+def test_messages_of_any_size_come_through_whole() -> None:
+    big = b"slow " + bytes(range(32, 127)) * 40_000  # 3.8 MB, past any socket buffer
+    results = _all_at_once([big, b"ok", big[:70_000]], workers=2)
+    assert [r.text for r in results] == [big.decode(), "ok", big[:70_000].decode()]
+
+
+def test_a_page_given_up_by_its_caller_leaves_the_pool_working() -> None:
+    async def main() -> Any:
+        async with ExtractorPool(1, 10.0, function=misbehave) as pool:
+            await pool.extract(b"ok", "u")
+            given_up = asyncio.ensure_future(pool.extract(b"slow", "u"))
+            waiting = asyncio.ensure_future(pool.extract(b"slow never", "u"))
+            await asyncio.sleep(0.1)
+            given_up.cancel()
+            waiting.cancel()
+            await asyncio.gather(given_up, waiting, return_exceptions=True)
+            return await pool.extract(b"after", "u")
+
+    assert asyncio.run(main()).text == "after"
