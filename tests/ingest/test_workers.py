@@ -80,3 +80,20 @@ def test_a_page_given_up_by_its_caller_leaves_the_pool_working() -> None:
             return await pool.extract(b"after", "u")
 
     assert asyncio.run(main()).text == "after"
+
+
+def test_a_recycled_worker_is_replaced_when_the_next_page_comes() -> None:
+    async def main() -> tuple[list[int], list[int], Any, Any]:
+        async with ExtractorPool(1, 10.0, max_tasks_per_child=2, function=misbehave) as pool:
+            first = [await pool.extract(b"x", "u") for _ in range(2)]
+            await asyncio.sleep(0.3)  # a replacement started now would be seen
+            idle = pool.pids()
+            third = await pool.extract(b"y", "u")
+            assert first[0] is not None
+            assert third is not None
+            return idle, pool.pids(), first[0].title, third.title
+
+    idle, after, first_pid, third_pid = asyncio.run(main())
+    assert idle == []  # no worker started for a page that may never come
+    assert after == [int(third_pid)]
+    assert third_pid != first_pid

@@ -28,17 +28,19 @@ def serve(conn: Connection, parent: int, setup: Setup | None, jobs: int) -> None
     if setup is not None:
         function, args = setup
         function(*args)
-    conn.send_bytes(pickle.dumps(os.getpid()))
-    for _ in range(jobs):
-        try:
-            function, args = pickle.loads(conn.recv_bytes())
-        except EOFError:
-            return
-        try:
-            reply = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as e:  # anything trafilatura or lxml raised, told by name
-            reply = pickle.dumps((False, f"{type(e).__name__}: {e}"))
-        conn.send_bytes(reply)
+    try:
+        conn.send_bytes(pickle.dumps(os.getpid()))
+        for _ in range(jobs):
+            conn.send_bytes(_reply(*pickle.loads(conn.recv_bytes())))
+    except (EOFError, OSError):  # the monitor hung up (it stopped, or gave up on us)
+        return
+
+
+def _reply(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    try:
+        return pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as e:  # anything trafilatura or lxml raised, told by name
+        return pickle.dumps((False, f"{type(e).__name__}: {e}"))
 
 
 def frame(payload: bytes) -> list[bytes]:

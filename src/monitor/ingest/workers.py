@@ -210,6 +210,8 @@ class WorkerPool:
         self._pending: deque[_Job] = deque()
         self._starting: asyncio.Future[None] | None = None
         self._replacing: set[asyncio.Future[bool]] = set()
+        #: Workers retired or dead since, to be started again when a page comes.
+        self._openings = 0
         self._slots: asyncio.Semaphore | None = None
         self._alone: _Worker | None = None
         self._alone_turn: asyncio.Lock | None = None
@@ -315,7 +317,12 @@ class WorkerPool:
         return worker
 
     def dispatch(self) -> None:
-        """Send the waiting jobs to the workers with room, the emptiest first."""
+        """Send the waiting jobs to the workers with room, the emptiest first; start the
+        workers that retired or died, now that there is work for them."""
+        if self._pending and self._openings:
+            for _ in range(self._openings):
+                self._replace()
+            self._openings = 0
         while self._pending:
             worker = max(self._live, key=lambda w: w.free, default=None)
             if worker is None or not worker.free:
@@ -325,13 +332,14 @@ class WorkerPool:
                 worker.send(job)
 
     def retire(self, worker: _Worker) -> None:
-        """A worker that did its share: it exits by itself, another takes its place."""
+        """A worker that did its share: it exits by itself, and another takes its place
+        when the next page comes (a cycle's last pages start none)."""
         worker.hang_up()
         if worker.alone:
             self._alone = None
         elif worker in self._live:
             self._live.remove(worker)
-            self._replace()
+            self._openings += 1
 
     def discard(self, worker: _Worker) -> None:
         """Kill a worker that died, overstayed or failed to start; the jobs it had not
@@ -354,7 +362,7 @@ class WorkerPool:
                 self._pending.appendleft(job)
         worker.queue.clear()
         if serving:
-            self._replace()
+            self._openings += 1
         self.dispatch()
 
     def _replace(self) -> None:
@@ -435,3 +443,4 @@ class WorkerPool:
                     worker.process.join(timeout=5)
         self._live.clear()
         self._alone = None
+        self._openings = 0
