@@ -120,7 +120,7 @@ class ExtractError(MonitorError):
 
 
 class PageBreaksWorkers(ExtractError):
-    """The page's extraction killed its worker twice, the second time in a pool of its
+    """The page's extraction killed its worker twice, the second time in a worker of its
     own: it is kept with the feed's summary and never extracted again."""
 
 

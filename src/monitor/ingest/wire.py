@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
+import queue
 import struct
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -28,12 +30,28 @@ def serve(conn: Connection, parent: int, setup: Setup | None, jobs: int) -> None
     if setup is not None:
         function, args = setup
         function(*args)
+    inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox, jobs), daemon=True).start()
     try:
         conn.send_bytes(pickle.dumps(os.getpid()))
         for _ in range(jobs):
-            conn.send_bytes(_reply(*pickle.loads(conn.recv_bytes())))
-    except (EOFError, OSError):  # the monitor hung up (it stopped, or gave up on us)
+            message = inbox.get()
+            if message is None:
+                return
+            conn.send_bytes(_reply(*pickle.loads(message)))
+    except OSError:  # the monitor hung up (it stopped, or gave up on us)
         return
+
+
+def _receive(conn: Connection, inbox: queue.SimpleQueue[bytes | None], jobs: int) -> None:
+    """Read the jobs as they come, while the worker runs the one before: a page larger
+    than the socket's buffer would otherwise wait, half sent, for the monitor's event
+    loop to send the rest after the worker asked for it. None: the monitor hung up."""
+    try:
+        for _ in range(jobs):
+            inbox.put(conn.recv_bytes())
+    except (EOFError, OSError):
+        inbox.put(None)
 
 
 def _reply(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:

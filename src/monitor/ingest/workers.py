@@ -5,7 +5,7 @@ Each worker is a child of a forkserver (``monitor.ingest._preload`` warmed it be
 fork) and talks to the monitor over one socket pair, framed as
 ``multiprocessing.Connection`` frames it. The event loop writes the jobs and reads the
 results itself: concurrent.futures' process pool carried them through two threads of
-its own that cost 0.5 ms of CPU per page (docs/performance.md).
+its own that cost 0.5–0.8 ms of CPU per page (docs/performance.md).
 
 A job is pickled as ``(function, args)``; the function must be a module's. Two jobs are
 sent ahead to each worker, so that the next page is waiting in its socket when it ends
@@ -375,12 +375,13 @@ class WorkerPool:
         The function must be a module's (it is pickled by name)."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._workers * DEPTH)
-        try:
-            payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError) as e:
-            raise ExtractError(f"{url}: cannot be sent to a worker: {e}") from e
         await self._started()
         async with self._slots:
+            # Pickled once admitted: a page waiting for its turn holds no second copy.
+            try:
+                payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError) as e:
+                raise ExtractError(f"{url}: cannot be sent to a worker: {e}") from e
             job = _Job(url, payload)
             self._pending.append(job)
             self.dispatch()
