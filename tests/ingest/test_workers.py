@@ -97,3 +97,17 @@ def test_a_recycled_worker_is_replaced_when_the_next_page_comes() -> None:
     assert idle == []  # no worker started for a page that may never come
     assert after == [int(third_pid)]
     assert third_pid != first_pid
+
+
+def test_a_call_that_cannot_be_sent_fails_alone() -> None:
+    async def main() -> tuple[Any, Any]:
+        async with ExtractorPool(1, 10.0, function=misbehave) as pool:
+            try:
+                await pool.run("https://example.org/p", len, lambda: None)  # not picklable
+            except ExtractError as e:
+                refused: Any = e
+            return refused, await pool.extract(b"ok", "u")
+
+    refused, fine = asyncio.run(main())
+    assert "https://example.org/p: cannot be sent to a worker" in str(refused)
+    assert fine.text == "ok"

@@ -65,9 +65,12 @@ class _Died(Exception):
 
 
 class _Job:
-    def __init__(self, url: str, payload: bytes) -> None:
+    """A call to make in a worker. Pickled when sent, not before: the caller holds the
+    page already, and a pickled copy kept for every job in flight is memory for nothing."""
+
+    def __init__(self, url: str, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.url = url
-        self.payload = payload
+        self.call = (function, args)
         self.future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.handovers = 0
 
@@ -95,8 +98,14 @@ class _Worker:
 
     def send(self, job: _Job) -> None:
         assert self.transport is not None
+        try:
+            payload = pickle.dumps(job.call, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as e:
+            _fail(job, ExtractError(f"{job.url}: cannot be sent to a worker: {e}"))
+            return
         self.queue.append(job)
-        self.transport.writelines(frame(job.payload))
+        for part in frame(payload):
+            self.transport.write(part)
         if len(self.queue) == 1:
             self._arm()
 
@@ -377,21 +386,16 @@ class WorkerPool:
             self._slots = asyncio.Semaphore(self._workers * DEPTH)
         await self._started()
         async with self._slots:
-            # Pickled once admitted: a page waiting for its turn holds no second copy.
-            try:
-                payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
-            except (pickle.PicklingError, TypeError, AttributeError) as e:
-                raise ExtractError(f"{url}: cannot be sent to a worker: {e}") from e
-            job = _Job(url, payload)
+            job = _Job(url, function, args)
             self._pending.append(job)
             self.dispatch()
             try:
                 result: T = await job.future
             except _Died:
-                result = await self._run_alone(url, payload)
+                result = await self._run_alone(job)
             return result
 
-    async def _run_alone(self, url: str, payload: bytes) -> Any:
+    async def _run_alone(self, failed: _Job) -> Any:
         """A job whose worker died under it, run again in a worker of its own: if it
         kills that one too, it is the job that kills workers."""
         if self._alone_turn is None:
@@ -399,13 +403,14 @@ class WorkerPool:
         async with self._alone_turn:
             if self._alone is None:
                 self._alone = await self._spawn_alone()
-            job = _Job(url, payload)
+            job = _Job(failed.url, *failed.call)
             self._alone.send(job)
             try:
                 return await job.future
             except _Died as e:
                 raise PageBreaksWorkers(
-                    f"quarantined: {url} broke its extraction worker twice, the second time alone"
+                    f"quarantined: {failed.url} broke its extraction worker twice,"
+                    " the second time alone"
                 ) from e
 
     async def _spawn_alone(self) -> _Worker:
