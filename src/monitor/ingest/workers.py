@@ -237,7 +237,7 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         """The process ids of the workers running now (for status and tests)."""
-        workers = [*self._live, *([self._alone] if self._alone else [])]
+        workers = self._everyone()
         return [w.process.pid for w in workers if not w.gone and w.process.pid is not None]
 
     async def __aenter__(self) -> WorkerPool:
