@@ -4,9 +4,12 @@ the pages behind a hung one handed on, and messages of any size."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from typing import Any
+
+import pytest
 
 from monitor.errors import ExtractError
 from monitor.ingest.extract import ExtractorPool
@@ -111,3 +114,24 @@ def test_a_call_that_cannot_be_sent_fails_alone() -> None:
     refused, fine = asyncio.run(main())
     assert "https://example.org/p: cannot be sent to a worker" in str(refused)
     assert fine.text == "ok"
+
+
+def _environ(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        pairs = [item.split(b"=", 1) for item in f.read().split(b"\0") if b"=" in item]
+    return {k.decode(): v.decode() for k, v in pairs}
+
+
+def test_the_workers_give_large_blocks_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The threshold the monitor sets unless the user set one: the forkserver may be
+    # running already (started by an earlier test), so the value is read in the worker.
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+
+    async def main() -> list[dict[str, str]]:
+        async with ExtractorPool(1, 10.0, function=misbehave) as pool:
+            await pool.extract(b"ok", "u")
+            return [_environ(pid) for pid in pool.pids()]
+
+    (worker,) = asyncio.run(main())
+    assert os.environ["MALLOC_MMAP_THRESHOLD_"] == str(128 * 1024)
+    assert worker.get("MALLOC_MMAP_THRESHOLD_") == str(128 * 1024)

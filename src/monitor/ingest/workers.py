@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from monitor.errors import ExtractError, PageBreaksWorkers
-from monitor.ingest.lifeline import PARENT_ENV
+from monitor.ingest.lifeline import PARENT_ENV, give_large_blocks_back
 from monitor.ingest.wire import Channel, Setup, frame, serve
 
 log = logging.getLogger(__name__)
@@ -243,6 +243,7 @@ class WorkerPool:
     async def __aenter__(self) -> WorkerPool:
         # Nothing starts yet: a cycle with no new page never pays for the workers.
         os.environ[PARENT_ENV] = str(os.getpid())
+        give_large_blocks_back()
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
