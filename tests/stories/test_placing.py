@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from monitor.stories.features import features_of
 from monitor.stories.placing import MOST_COMPARED, Stories
 from monitor.types import StoryFeatures
@@ -188,33 +190,37 @@ def test_a_translation_with_no_figure_joins_on_names_written_alike() -> None:
     assert alone.story_id is None
 
 
-def test_a_translation_joins_on_one_name_and_the_words_both_languages_write_alike() -> None:
+@pytest.mark.parametrize(
+    ("english", "spanish", "shared", "later"),
+    [
+        pytest.param(
+            "The Russian submarine Kazan docked in the harbour on Wednesday after naval "
+            "exercises, and a flotilla of US destroyers shadowed it.",
+            "El submarino ruso Kazán atracó el miércoles en el puerto tras unas maniobras "
+            "navales, y una flotilla de destructores estadounidenses lo siguió.",
+            "names kazan; words flotill, submari (similarity",
+            "Rusia anunció que el Kazán visitará Venezuela el mes próximo con dos buques.",
+            id="uncommon words written alike",
+        ),
+        pytest.param(
+            "John Kerry raised the flag over the reopened embassy in a ceremony attended "
+            "by veterans of the marines who lowered it.",
+            "John Kerry presidió la ceremonia de apertura de la embajada, con los marines "
+            "veteranos que arriaron la bandera.",
+            "words ceremon",
+            "John Kerry viajará a Vietnam el mes próximo para negociar un acuerdo comercial.",
+            id="an everyday word written alike",
+        ),
+    ],
+)
+def test_a_translation_joins_on_a_name_and_words_both_languages_write_alike(
+    english: str, spanish: str, shared: str, later: str
+) -> None:
     recent = Stories()
-    english = ("The Russian submarine Kazan docked in the harbour on Wednesday after naval "
-               "exercises, and a flotilla of US destroyers shadowed it.")  # fmt: skip
-    recent.place(1, "https://a/1", report("Submarine docks", english))
-    spanish = ("El submarino ruso Kazán atracó el miércoles en el puerto tras unas maniobras "
-               "navales, y una flotilla de destructores estadounidenses lo siguió.")  # fmt: skip
-    found = recent.place(2, "https://e/2", report("Atraca el submarino", spanish, "es", 1))
+    recent.place(1, "https://a/1", report("The original", english))
+    found = recent.place(2, "https://e/2", report("La traducción", spanish, "es", 1))
     assert (found.story_id, found.joined) == (1, 1)
-    assert "names kazan; words flotill, submari (similarity" in found.reason
-    # The name alone, with nothing else written alike, is another development.
-    later = "Rusia anunció que el Kazán visitará Venezuela el mes próximo con dos buques."
-    alone = recent.place(3, "https://e/3", report("Visita del Kazán", later, "es", 2))
-    assert alone.story_id is None
-
-
-def test_a_translation_joins_on_a_name_and_a_common_word_both_languages_write_alike() -> None:
-    recent = Stories()
-    english = ("John Kerry raised the flag over the reopened embassy in a ceremony attended "
-               "by veterans of the marines who lowered it.")  # fmt: skip
-    recent.place(1, "https://a/1", report("Flag raised", english))
-    spanish = ("John Kerry presidió la ceremonia de apertura de la embajada, con los marines "
-               "veteranos que arriaron la bandera.")  # fmt: skip
-    found = recent.place(2, "https://e/2", report("Bandera izada", spanish, "es", 1))
-    assert (found.story_id, found.joined) == (1, 1)
-    assert "words ceremon" in found.reason
-    # The same name, nothing else written alike: another development.
-    later = "John Kerry viajará a Vietnam el mes próximo para negociar un acuerdo comercial."
-    alone = recent.place(3, "https://e/3", report("Kerry viaja", later, "es", 2))
+    assert shared in found.reason
+    # The same name, with nothing else written alike, is another development.
+    alone = recent.place(3, "https://e/3", report("Otra cosa", later, "es", 2))
     assert alone.story_id is None
