@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 from monitor.config import load_config, opml
@@ -81,3 +82,16 @@ def test_import_then_export_round_trips(tmp_path: Path) -> None:
     other = config_dir(tmp_path / "b")
     into = invoke("--config", str(other), "feeds", "import", str(exported))
     assert into.stdout.splitlines()[-1] == "4 feeds in out.opml: 3 added, 1 skipped"
+
+
+def test_names_written_decomposed_are_the_same_names(tmp_path: Path) -> None:
+    # An editor or a terminal may send "ñ" as "n" and a combining tilde (NFD).
+    composed, decomposed = "Señal", unicodedata.normalize("NFD", "Señal")
+    feeds = [{"name": decomposed, "url": "https://wire.example/rss"}]
+    config = write_config(tmp_path, feeds)
+    assert [f.name for f in load_config(config).feeds] == [composed]
+    again = invoke("--config", str(config), "feeds", "add", "https://other.example/rss",
+                   "--name", composed, "--no-check")  # fmt: skip
+    assert (again.returncode, "already there" in again.stderr) == (1, True)
+    assert invoke("--config", str(config), "feeds", "remove", composed).returncode == 0
+    assert load_config(config).feeds == ()

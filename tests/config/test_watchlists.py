@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,30 @@ def test_default_watchlists_meet_the_quality_bar_on_the_labelled_set() -> None:
     recall = tp / sum(1 for label, _ in got if label)
     assert precision >= 0.90
     assert recall >= 0.90
+
+
+def test_a_watchlist_saved_decomposed_reads_as_written(tmp_path: Path) -> None:
+    # Some editors save "í" as "i" and a combining accent (NFD); the file means the same.
+    text = """title: Díaz-Canel
+min_score: 1
+groups:
+  who:
+    - {term: Díaz-Canel, aliases: [Fernández de Cossío, "cubaní*"]}
+match: who
+exclude:
+  - {phrase: Díaz-Canel Bermúdez Jr, groups: [who]}
+examples:
+  match: [El vicecanciller Fernández de Cossío habló, los cubaníes]
+  no_match: [Díaz-Canel Bermúdez Jr]
+"""
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    config = load_config(write_config(tmp_path, [], watchlists={"personas": decomposed}))
+    assert config.problems == ()
+    matcher = Matcher(config.watchlists)
+    results = run_examples(matcher)
+    assert len(results) == 3
+    assert all(r.passed for r in results)
+    for form in ("NFC", "NFD"):
+        said = unicodedata.normalize(form, "Díaz-Canel recibió a los cubaníes")
+        assert [h.watchlist for h in matcher.match(said, said, "es")] == ["personas"]

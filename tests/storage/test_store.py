@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -146,3 +147,16 @@ def test_the_index_follows_text_and_title_only(store: Store) -> None:
     assert [r.title for r in store.search("bloqueo")] == ["Bloqueo"]
     assert store.search("embargo") == []
     _index_is_sound(store)
+
+
+def test_a_feed_named_decomposed_before_keeps_its_row_once_read_composed(store: Store) -> None:
+    # feeds.yaml saved by an editor that writes "ñ" as "n" and a combining tilde (NFD):
+    # config is now read composed, and the feed's state and entries must stay its own.
+    decomposed = unicodedata.normalize("NFD", "Cubadebate en español")
+    before = store.sync_feeds([Feed(name=decomposed, url="https://x.example/rss")], NOW)
+    feed_id = before[decomposed].feed_id
+    store.save_feed_update(_update(feed_id, _article("guid:1", "Título", "Texto"), etag='"v1"'))
+    composed = "Cubadebate en español"
+    after = store.sync_feeds([Feed(name=composed, url="https://x.example/rss")], NOW)[composed]
+    assert (after.feed_id, after.etag) == (feed_id, '"v1"')
+    assert [r["name"] for r in store.rows("SELECT name FROM feeds")] == [composed]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from monitor.cli.base import Context, ago, fail, pass_context
+from monitor.cli.base import Context, ago, composed, fail, pass_context
 from monitor.errors import DeliveryError
 from monitor.jobs.alerts import trial_message
 from monitor.outputs.notify import AppriseNotifier
@@ -19,7 +19,7 @@ def alerts() -> None:
 
 
 @alerts.command("test")
-@click.argument("watchlist")
+@click.argument("watchlist", callback=composed)
 @pass_context
 def test_alert(obj: Context, watchlist: str) -> None:
     """Send a test alert to each channel of WATCHLIST's alert.to."""

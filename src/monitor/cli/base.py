@@ -18,6 +18,7 @@ from monitor.config import Config, load_config, resolve_config_dir
 from monitor.config.schema import parse_duration
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
+from monitor.text.fold import normalize
 
 
 class Context:
@@ -107,6 +108,14 @@ def echo_each(
             lines(item)
     if not items and as_json is None:
         click.echo(none, err=True)
+
+
+def composed(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """A name given on the command line, composed (NFC) as config is read: a terminal may
+    send "í" as "i" and a combining accent."""
+    if isinstance(value, tuple):
+        return tuple(normalize(v) for v in value)
+    return normalize(value) if isinstance(value, str) else value
 
 
 def fail(message: str) -> NoReturn:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.base import Context, fail, pass_context, run_async
+from monitor.cli.base import Context, composed, fail, pass_context, run_async
 from monitor.config import opml
 from monitor.config.feedlist import FeedList
 from monitor.config.schema import parse_duration
@@ -80,7 +80,7 @@ def add(
 
 
 @feeds.command()
-@click.argument("name")
+@click.argument("name", callback=composed)
 @pass_context
 def remove(obj: Context, name: str) -> None:
     """Remove a feed by name (its stored articles stay)."""

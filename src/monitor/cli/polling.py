@@ -10,6 +10,7 @@ import click
 
 from monitor.cli.base import (
     Context,
+    composed,
     echo_each,
     fail,
     json_value,
@@ -25,7 +26,12 @@ from monitor.types import RunReport, SearchResult
 
 @click.command()
 @click.option(
-    "--feed", "feed_names", multiple=True, metavar="NAME", help="Poll only this feed (repeatable)."
+    "--feed",
+    "feed_names",
+    multiple=True,
+    metavar="NAME",
+    callback=composed,
+    help="Poll only this feed (repeatable).",
 )
 @click.option("--due", is_flag=True, help="Only the feeds that are due (for cron).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")

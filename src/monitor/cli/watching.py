@@ -11,6 +11,7 @@ import click
 
 from monitor.cli.base import (
     Context,
+    composed,
     duration,
     echo_each,
     fail,
@@ -52,7 +53,7 @@ def stored_hit_json(s: StoredHit) -> dict[str, Any]:
 @click.option(
     "--since", default="24h", show_default=True, help="Articles first seen this recently."
 )
-@click.option("--watchlist", metavar="NAME", help="Only this watchlist's hits.")
+@click.option("--watchlist", metavar="NAME", callback=composed, help="Only this watchlist's hits.")
 @click.option("--limit", type=int, help="At most this many hits.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit per line.")
 @click.option("--clusters", is_flag=True, help="Group the hits by story.")
@@ -223,7 +224,7 @@ def _story(obj: Context, article_id: int) -> str:
 
 
 @click.command()
-@click.option("--watchlist", metavar="NAME", help="Only this watchlist.")
+@click.option("--watchlist", metavar="NAME", callback=composed, help="Only this watchlist.")
 @click.option(
     "--skip-invalid",
     is_flag=True,

@@ -15,6 +15,7 @@ from typing import Any
 from monitor.config import schema, yamlfile
 from monitor.config.opml import OpmlFeed
 from monitor.errors import ConfigError, Problem
+from monitor.text.fold import normalize
 from monitor.text.urls import canonical_url
 
 #: Folders readers put every feed in when the user made none: not worth a tag.
@@ -45,7 +46,9 @@ class FeedList:
         self._items = self._doc.sequence("feeds")
 
     def names(self) -> list[str]:
-        return [str(item.get("name", "")) for item in self._items if hasattr(item, "get")]
+        """The feeds' names, composed as ``load_config`` reads them (an editor may have
+        saved one decomposed)."""
+        return [normalize(str(i.get("name", ""))) for i in self._items if hasattr(i, "get")]
 
     def _urls(self) -> dict[str, str]:
         found = {}
@@ -57,6 +60,8 @@ class FeedList:
     def add(self, entry: dict[str, Any], comment: str | None = None) -> None:
         """Add one feed (``name``, ``url`` and any optional key of docs/config.md)."""
         entry = {k: v for k, v in entry.items() if v not in (None, [], ())}
+        if isinstance(entry.get("name"), str):
+            entry["name"] = normalize(entry["name"])
         try:
             schema.validate(schema.FeedModel, entry)
         except schema.Invalid as e:
@@ -71,7 +76,7 @@ class FeedList:
     def remove(self, name: str) -> dict[str, Any]:
         """Remove the feed called ``name``; returns what it was."""
         for index, item in enumerate(self._items):
-            if hasattr(item, "get") and item.get("name") == name:
+            if hasattr(item, "get") and normalize(str(item.get("name", ""))) == normalize(name):
                 removed = dict(item)
                 del self._items[index]
                 return removed
@@ -100,10 +105,10 @@ class FeedList:
         return report
 
     def _free_name(self, title: str) -> str:
-        names, name, n = set(self.names()), title or "feed", 1
+        names, name, n = set(self.names()), normalize(title) or "feed", 1
         while name in names:
             n += 1
-            name = f"{title} ({n})"
+            name = f"{normalize(title)} ({n})"
         return name
 
     def save(self) -> None:

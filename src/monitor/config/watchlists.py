@@ -35,6 +35,7 @@ from monitor.matching.model import (
     Term,
     Watchlist,
 )
+from monitor.text.fold import normalize
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def load_watchlists(directory: Path) -> Watchlists:
             watchlists.append(_load_one(path, shared_groups))
         except ConfigError as e:
             problems += e.problems
-            left_out.append(path.stem)
+            left_out.append(normalize(path.stem))
     exclusions = tuple(_exclusion(e) for e in common.exclude)
     return Watchlists(tuple(watchlists), exclusions, tuple(problems), tuple(left_out))
 
@@ -133,8 +134,8 @@ def _load_one(path: Path, shared: dict[str, schema.GroupModel]) -> Watchlist:
             raise _Bad(errors)
         used = _groups_used(rule)
         return Watchlist(
-            name=path.stem,
-            title=model.title or path.stem,
+            name=normalize(path.stem),
+            title=model.title or normalize(path.stem),
             description=model.description,
             tags=tuple(model.tags),
             groups=tuple(_group(name, groups[name]) for name in sorted(used)),

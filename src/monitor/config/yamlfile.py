@@ -32,6 +32,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from monitor.errors import ConfigError, Problem
+from monitor.text.fold import normalize
 
 Key = str | int
 
@@ -84,7 +85,10 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
             raise ConfigError(
                 [Problem(display, None, "", f"{size:,} bytes is over the {MAX_BYTES:,} limit")]
             )
-        text = path.read_text(encoding="utf-8")
+        # Composed, as text is matched (``text.fold.normalize``): an editor may save
+        # "í" decomposed, as "i" and a combining accent, and then "cubaní*" would end in
+        # an accent, not a letter, and "Díaz-Canel" would be another feed's name.
+        text = normalize(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
     if not _LINE_BREAKS_OF_1_1.intersection(text):

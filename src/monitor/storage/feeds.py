@@ -7,6 +7,7 @@ from datetime import datetime
 
 from monitor.storage.backend import Backend, record
 from monitor.storage.times import iso
+from monitor.text.fold import normalize
 from monitor.types import Feed, FeedHealth, FeedState
 
 _FEED_HEALTH = """
@@ -26,10 +27,16 @@ class FeedQueries:
 
         A feed whose URL changed in the config starts afresh (no validators, due now).
         """
-        existing = {r["name"]: r for r in self.rows("SELECT * FROM feeds")}
+        rows = self.rows("SELECT * FROM feeds")
+        existing = {r["name"]: r for r in rows}
+        # A name stored decomposed ("i" and a combining accent, as some editors save it)
+        # is the same feed once config is read composed: its row, state and entries stay.
+        composed = {normalize(r["name"]): r for r in rows if r["name"] != normalize(r["name"])}
         with self.write() as db:
             for feed in feeds:
                 row = existing.get(feed.name)
+                if row is None and (row := composed.get(feed.name)) is not None:
+                    db.execute("UPDATE feeds SET name = ? WHERE id = ?", [feed.name, row["id"]])
                 if row is None:
                     db.table("feeds").insert(
                         {"name": feed.name, "config_url": feed.url, "url": feed.url,
