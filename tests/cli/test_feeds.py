@@ -95,3 +95,13 @@ def test_names_written_decomposed_are_the_same_names(tmp_path: Path) -> None:
     assert (again.returncode, "already there" in again.stderr) == (1, True)
     assert invoke("--config", str(config), "feeds", "remove", composed).returncode == 0
     assert load_config(config).feeds == ()
+
+
+def test_editing_a_feed_list_not_in_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [])
+    (config / "feeds.yaml").write_bytes("feeds:\n  - name: Señal\n".encode("cp1252"))
+    for args in (["feeds", "remove", "Señal"], ["feeds", "list"]):
+        result = invoke("--config", str(config), *args)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "feeds.yaml:2: not UTF-8 text (byte 0xf1): save the file as UTF-8" in result.stderr

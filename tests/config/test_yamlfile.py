@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from monitor.config.yamlfile import load
+from monitor.config.yamlfile import Document, load
 from monitor.errors import ConfigError
 
 
@@ -71,3 +72,28 @@ def test_a_duplicate_key_names_its_line(tmp_path: Path) -> None:
     path.write_text("title: A\ngroups: {}\ntitle: B\n")
     with pytest.raises(ConfigError, match=r'w\.yaml:3: found duplicate key "title"'):
         load(path, "w.yaml")
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+def test_each_encoding_yaml_allows_is_read(tmp_path: Path, codec: str) -> None:
+    # A byte order mark tells UTF-16 and UTF-32 (Windows editors save "Unicode" so).
+    path = tmp_path / "w.yaml"
+    text = "title: Señal\r\ngroups:\r\n  who: [Díaz-Canel]\r\n"
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path.write_bytes(data)
+    value, where = load(path, "w.yaml")
+    assert value == {"title": "Señal", "groups": {"who": ["Díaz-Canel"]}}
+    assert where.line(["groups", "who"]) == 3
+
+
+def test_a_file_not_in_utf8_names_the_line_and_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_bytes("feeds:\n  - name: Señal\n".encode("latin-1"))
+    for read in (lambda: load(path, "feeds.yaml"), lambda: Document(path, "feeds.yaml")):
+        with pytest.raises(ConfigError) as raised:
+            read()
+        assert str(raised.value) == (
+            "feeds.yaml:2: not UTF-8 text (byte 0xf1): save the file as UTF-8"
+        )

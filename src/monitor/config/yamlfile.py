@@ -16,6 +16,7 @@ stream, before anything recursive runs) and documents whose aliases expand to mo
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,11 +86,8 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
             raise ConfigError(
                 [Problem(display, None, "", f"{size:,} bytes is over the {MAX_BYTES:,} limit")]
             )
-        # Composed, as text is matched (``text.fold.normalize``): an editor may save
-        # "í" decomposed, as "i" and a combining accent, and then "cubaní*" would end in
-        # an accent, not a letter, and "Díaz-Canel" would be another feed's name.
-        text = normalize(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
+        text = read_text(path, display)
+    except OSError as e:
         raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
     if not _LINE_BREAKS_OF_1_1.intersection(text):
         try:
@@ -105,6 +103,29 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
         raise ConfigError([Problem(display, line, "", message)]) from e
     except YAMLError as e:
         raise ConfigError([Problem(display, None, "", f"invalid YAML: {e}")]) from e
+
+
+#: The byte order marks YAML allows a stream to start with (UTF-32's before UTF-16's,
+#: which they begin with), and the codec each one means.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)  # fmt: skip
+
+
+def read_text(path: Path, display: str) -> str:
+    """A config file's text: UTF-8, or UTF-16 or UTF-32 with a byte order mark (as YAML
+    allows, and as some Windows editors save), composed (``text.fold.normalize``): an
+    editor may save "í" as "i" and a combining accent, and then "cubaní*" would end in an
+    accent, not a letter, and "Díaz-Canel" would be another feed's name."""
+    raw = path.read_bytes()
+    codec = next((c for bom, c in _BOMS if raw.startswith(bom)), "utf-8-sig")
+    try:
+        return normalize(raw.decode(codec))
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{raw[e.start]:02x}): save the file as UTF-8"
+        raise ConfigError([Problem(display, line, "", message)]) from e
 
 
 def _read(text: str, display: str, *, pure: bool) -> tuple[Any, Locator]:
@@ -205,7 +226,10 @@ class Document:
         # The style of the shipped files: "  - name: …" under a key, long lines kept whole.
         self._yaml.indent(mapping=2, sequence=4, offset=2)
         self._yaml.width = 4096
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        try:
+            text = read_text(path, display) if path.exists() else ""
+        except OSError as e:
+            raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
         try:
             self.root: Any = self._yaml.load(text) if text.strip() else CommentedMap()
         except YAMLError as e:
