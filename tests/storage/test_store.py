@@ -160,3 +160,20 @@ def test_a_feed_named_decomposed_before_keeps_its_row_once_read_composed(store: 
     after = store.sync_feeds([Feed(name=composed, url="https://x.example/rss")], NOW)[composed]
     assert (after.feed_id, after.etag) == (feed_id, '"v1"')
     assert [r["name"] for r in store.rows("SELECT name FROM feeds")] == [composed]
+
+
+def test_a_database_a_newer_version_upgraded_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    Store.open(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('monitor', 'm999_from_the_future', '2030-01-01')"
+        )
+    before = path.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(
+            StorageError, match=r"written by a newer version .*m999_from_the_future"
+        ):
+            Store.open(path, readonly=readonly)
+    assert path.read_bytes() == before

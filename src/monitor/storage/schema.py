@@ -13,6 +13,14 @@ from sqlite_utils import Database, Migrations
 migrations = Migrations("monitor")
 
 
+def unknown(db: Database) -> list[str]:
+    """Migrations applied to ``db`` that this version does not have: a newer version
+    wrote it, and what this one writes could break what that one keeps (docs/deploy.md)."""
+    # sqlite-utils keeps the list it applies there, and has no public name for it.
+    known = {m.name for m in migrations._migrations}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
 @migrations()
 def m001_feeds_and_articles(db: Database) -> None:
     db.execute(

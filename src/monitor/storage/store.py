@@ -25,7 +25,7 @@ from monitor.storage.articles import ArticleQueries
 from monitor.storage.digests import DigestQueries
 from monitor.storage.feeds import FeedQueries
 from monitor.storage.hits import HitQueries
-from monitor.storage.schema import migrations
+from monitor.storage.schema import migrations, unknown
 from monitor.storage.service import ServiceQueries
 from monitor.storage.stories import StoryQueries
 
@@ -104,6 +104,7 @@ class Store(
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
+            _refuse_newer(db, path)
             migrations.apply(db)
         except BaseException:
             conn.close()
@@ -119,6 +120,7 @@ class Store(
         conn = _connect_readonly(path, timeout)
         try:
             db = Database(conn)
+            _refuse_newer(db, path)
             if migrations.pending(db):
                 raise StorageError(
                     f"database {path} is from an older version: `monitor poll` upgrades it"
@@ -157,3 +159,11 @@ class Store(
 
     def quote_fts(self, query: str) -> str:
         return self.db.quote_fts(query)
+
+
+def _refuse_newer(db: Database, path: Path) -> None:
+    if newer := unknown(db):
+        raise StorageError(
+            f"database {path} was written by a newer version of the monitor ({newer[-1]}): "
+            "run that version, or restore the copy of the database made before upgrading"
+        )
