@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from monitor.stories import minhash
-from monitor.stories.features import features_of, names, numbers, title_words
+from monitor.stories.features import (
+    _MONTHS,
+    _NOT_COUNTED,
+    _NUMBER,
+    _YEAR,
+    _at_digits,
+    counts,
+    features_of,
+    names,
+    numbers,
+    title_words,
+)
+from monitor.text.fold import fold_term
 
 WHEN = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -86,3 +101,27 @@ def test_figures_and_names_are_read_in_the_lead_and_a_long_text_costs_a_prefix()
     other = features_of("Talks", text + " A paragraph added at the end by one outlet.", "en", WHEN)
     assert other.text_hash == f.text_hash
     assert features_of("Talks", "Other words. " + text, "en", WHEN).text_hash != f.text_hash
+
+
+# The figures and counts of a lead, as a scan of the whole text with the patterns finds
+# them (what features took before they were looked for only where digits start).
+_ALL_FIGURES = re.compile(r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?!\d)|\d+(?:[.,]\d+)?")
+_ALL_COUNTS = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(?:mil\s+|de\s+)?([a-záéíóúñü]{4,})"
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.text(alphabet="0123456789 .,\u00a0\nabsdemilóñ", max_size=60))
+@example("1.234 balseros y 3.14 millas, 27 balseros, 1,000 de dólares")
+def test_figures_and_counts_are_found_where_a_scan_finds_them(text: str) -> None:
+    scanned = [m.group() for m in _ALL_FIGURES.finditer(text)]
+    assert [m.group() for m in _at_digits(_NUMBER, text)] == scanned
+    assert counts(text) == {
+        f"{int(re.sub(r'[^0-9]', '', n))} {fold_term(u)[:7]}"
+        for n, u in _ALL_COUNTS.findall(text)
+        if fold_term(u) not in _NOT_COUNTED
+        and fold_term(u)[:7] not in _MONTHS
+        and not _YEAR.match(re.sub(r"[^0-9]", "", n))
+        and fold_term(u).isalpha()
+    }

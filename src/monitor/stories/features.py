@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import lru_cache
 
@@ -89,7 +89,10 @@ RARE_WORD = 4.0
 #: Letters of a word that identify it: "remittance" and "remittances" are one.
 STEM = 7
 # A count: a figure and the thing counted ("27 balseros", "553 prisoners").
-_COUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(?:mil\s+|de\s+)?([a-záéíóúñü]{4,})")
+_COUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s+(?:mil\s+|de\s+)?([a-záéíóúñü]{4,})")
+# Runs of digits: figures and counts are looked for only where one starts. A pattern tried
+# at every character of a lead costs three times this scan.
+_DIGITS = re.compile(r"\d+")
 #: Not things counted: ages and spans of time, whose counts differ between reports of
 #: one event, and sentence furniture ("278 para").
 _TIME_WORDS = (
@@ -123,7 +126,9 @@ def features_of(
         body if len(body) >= SHINGLE * 4 else fold_term(f"{title} {text[:FOLDED_CHARS]}").split()
     )
     head = words[:SIGNATURE_WORDS]
-    shingles = {" ".join(head[i : i + SHINGLE]) for i in range(max(1, len(head) - SHINGLE + 1))}
+    # Three words in a row (SHINGLE), or all of a shorter text.
+    runs = zip(head, head[1:], head[2:], strict=False) if len(head) > SHINGLE else (head,)
+    shingles = {" ".join(run) for run in runs}
     # Two texts alike in their first 4,000 characters are one report, whatever follows.
     same = " ".join(body).encode()
     lead = f"{title}\n{text[:LEAD_CHARS]}"
@@ -156,7 +161,7 @@ def numbers(text: str) -> frozenset[str]:
     """Figures of two digits or more, thousands separators and decimal commas unified;
     years and the numbers of laws, orders and sections left out."""
     found = set()
-    for match in _NUMBER.finditer(text):
+    for match in _at_digits(_NUMBER, text):
         raw = match.group()
         if _INSTRUMENT.search(text, max(0, match.start() - 24), match.start()):
             continue
@@ -180,20 +185,30 @@ def names(text: str, language: str | None = None) -> frozenset[str]:
     "pentagon")."""
     found = set()
     for match in _NAME.finditer(text):
-        if _heading(match.group()):
+        name, alone = _name_of(match.group(), language)
+        if name is None:
             continue
-        words = _fold_word(match.group()).split()
-        while words and words[0] in _NOT_NAMES:
-            words = words[1:]
-        if not words or len(words[-1]) <= 2 or words[-1].isdigit():
+        if alone and _opens_sentence(text, match.start()) and _written_lower(text, match):
             continue
-        if len(words) == 1 and _opens_sentence(text, match.start()) and _written_lower(text, match):
-            continue
-        if zipf(words[-1], language) < COMMON_NAME:
-            found.add(words[-1])
-        elif len(words) > 1:
-            found.add(" ".join(words))
+        found.add(name)
     return frozenset(found)
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_of(run: str, language: str | None) -> tuple[str | None, bool]:
+    """What ``names`` keeps of a capitalised run wherever it stands (None: nothing), and
+    whether it is one word, which a sentence's start may have capitalised: names recur
+    from one article to the next."""
+    if _heading(run):
+        return None, False
+    words = _fold_word(run).split()
+    while words and words[0] in _NOT_NAMES:
+        words = words[1:]
+    if not words or len(words[-1]) <= 2 or words[-1].isdigit():
+        return None, False
+    if zipf(words[-1], language) < COMMON_NAME:
+        return words[-1], len(words) == 1
+    return (" ".join(words) if len(words) > 1 else None), False
 
 
 def lead_words(text: str, language: str | None = None) -> dict[str, float]:
@@ -203,21 +218,32 @@ def lead_words(text: str, language: str | None = None) -> dict[str, float]:
     with less weight "ceremony", "flag")."""
     found: dict[str, float] = {}
     for raw in set(_WORD.findall(text)):
-        word = _fold_word(raw)
-        if not word.isalpha():
-            continue
-        common = zipf(word, language)
-        stem = word[:STEM]
-        if common < COMMON_WORD and common < found.get(stem, COMMON_WORD):
-            found[stem] = common
+        known = _lead_word(raw, language)
+        if known is not None and known[1] < found.get(known[0], COMMON_WORD):
+            found[known[0]] = known[1]
     return found
+
+
+@lru_cache(maxsize=1 << 14)
+def _lead_word(raw: str, language: str | None) -> tuple[str, float] | None:
+    """A word of a lead as ``lead_words`` keeps it, its stem and Zipf frequency, or None
+    when it is common or not a word: the same words recur from one article to the next."""
+    word = _fold_word(raw)
+    if not word.isalpha():
+        return None
+    common = zipf(word, language)
+    return (word[:STEM], common) if common < COMMON_WORD else None
 
 
 def counts(text: str) -> frozenset[str]:
     """Figures and what they count, "27 balsero" (the thing by its first ``STEM``
     letters), years and spans of time left out."""
     found = set()
-    for number, unit in _COUNT.findall(text):
+    # Not within a figure: "1.234 balseros" counts 1234, never 234.
+    starts = (
+        m for m in _at_digits(_COUNT, text) if m.start() == 0 or text[m.start() - 1] not in ".,"
+    )
+    for number, unit in (m.groups() for m in starts):
         value = re.sub(r"\D", "", number)
         thing = fold_term(unit)
         if thing in _NOT_COUNTED or thing[:STEM] in _MONTHS or _YEAR.match(value):
@@ -225,6 +251,19 @@ def counts(text: str) -> frozenset[str]:
         if thing.isalpha():
             found.add(f"{int(value)} {thing[:STEM]}")
     return frozenset(found)
+
+
+def _at_digits(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` (which starts with a digit) that ``finditer`` finds,
+    each after the one before, tried only where a run of digits starts."""
+    end = 0
+    for run in _DIGITS.finditer(text):
+        if run.start() < end:
+            continue
+        found = pattern.match(text, run.start())
+        if found is not None:
+            end = found.end()
+            yield found
 
 
 def _written_lower(text: str, match: re.Match[str]) -> bool:
