@@ -66,3 +66,21 @@ def test_nothing_usable_is_none(html: bytes) -> None:
 def test_only_the_top_of_a_huge_page_is_read() -> None:
     late = b" " * HEAD_BYTES + b'<meta name="author" content="Late">'
     assert head_metadata(b"<html><head>" + late).author is None
+
+
+@pytest.mark.parametrize(
+    ("declared", "encoding"),
+    [
+        ('<meta charset="windows-1252">', "cp1252"),  # honest
+        ('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">', "latin-1"),
+        ("", "cp1252"),  # says nothing: what browsers assume
+        ('<meta charset="windows-1252">', "utf-8"),  # a CMS's wrong label
+    ],
+)
+def test_head_tags_are_read_in_the_pages_charset(declared: str, encoding: str) -> None:
+    page = (
+        f"<html><head>{declared}<title>Díaz-Canel habla | Diario</title>"
+        '<meta name="author" content="Redacción Económica"></head><body></body></html>'
+    ).encode(encoding)
+    found = head_metadata(page)
+    assert (found.title, found.author) == ("Díaz-Canel habla", "Redacción Económica")

@@ -230,3 +230,24 @@ def test_the_revision_follows_what_the_feed_says_not_its_markup() -> None:
     assert first != revision("Treasury bars ferries", "Boats at nine.")
     assert first != revision("Ferry schedule", "Boats at ten.")
     assert first != revision("Ferry schedule", "Boats at nine.", "2026-02-01T10:00:00Z")
+
+
+@pytest.mark.parametrize("label", ["windows-1252", "ISO-8859-15", "us-ascii"])
+def test_utf8_labelled_as_a_single_byte_charset_reads_as_utf8(label: str) -> None:
+    text = (
+        f'<?xml version="1.0" encoding="{label}"?><rss version="2.0"><channel><title>Títulos'
+        "</title><item><title>Díaz-Canel habla del petróleo — y de EE.UU.</title>"
+        "<link>https://a.example/1</link></item></channel></rss>"
+    )
+    for content_type in (None, "application/rss+xml", f"text/xml; charset={label}"):
+        parsed = _parse(text.encode("utf-8"), content_type=content_type)
+        assert (parsed.title, parsed.entries[0].title) == (
+            "Títulos",
+            "Díaz-Canel habla del petróleo — y de EE.UU.",
+        )
+    # What the label says stays true of a feed that is in it.
+    honest = text.replace(" — ", " - ").encode("cp1252" if label != "us-ascii" else "ascii",
+                                               errors="xmlcharrefreplace")  # fmt: skip
+    assert _parse(honest, content_type=None).entries[0].title == (
+        "Díaz-Canel habla del petróleo - y de EE.UU."
+    )

@@ -9,6 +9,7 @@ Reading those takes a regular expression over the page's head.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ _TAG = re.compile(rb"<[^>]*>")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,60}$")
 #: A first h1 of fewer words is a logo or a section name, not a headline.
 H1_MIN_WORDS = 3
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 _LD_DATE = re.compile(rb'"datePublished"\s*:\s*"([^"]{10,40})"')
 _LD_AUTHOR = re.compile(rb'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,100})"')
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -54,18 +56,19 @@ def head_metadata(page: bytes) -> HeadMetadata:
     top = page[:HEAD_BYTES]
     end = _HEAD_END.search(top)
     head = top[: end.start()] if end else top
-    metas = _metas(head)
-    title = _first(metas, _TITLE_KEYS) or _h1(top) or _title_tag(head)
+    codec = _codec(head)
+    metas = _metas(head, codec)
+    title = _first(metas, _TITLE_KEYS) or _h1(top, codec) or _title_tag(head, codec)
     author = _first(metas, _AUTHOR_KEYS)
     if author is None or author.startswith(("http://", "https://")):
-        author = _text(found.group(1)) if (found := _LD_AUTHOR.search(top)) else None
+        author = _text(found.group(1), codec) if (found := _LD_AUTHOR.search(top)) else None
     published = _date(_first(metas, _DATE_KEYS))
     if published is None and (found := _LD_DATE.search(top)):
-        published = _date(_text(found.group(1)))
+        published = _date(_text(found.group(1), codec))
     return HeadMetadata(title=title, author=author, published=published)
 
 
-def _metas(head: bytes) -> dict[str, str]:
+def _metas(head: bytes, codec: str) -> dict[str, str]:
     """name or property (lower-cased) → content, the first of each."""
     found: dict[str, str] = {}
     for tag in _META.finditer(head):
@@ -76,7 +79,7 @@ def _metas(head: bytes) -> dict[str, str]:
         key = attributes.get(b"property") or attributes.get(b"name") or attributes.get(b"itemprop")
         content = attributes.get(b"content")
         if key and content:
-            found.setdefault(_text(key).lower(), _text(content))
+            found.setdefault(_text(key, codec).lower(), _text(content, codec))
     return found
 
 
@@ -84,20 +87,38 @@ def _first(metas: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((metas[k] for k in keys if metas.get(k)), None)
 
 
-def _h1(page: bytes) -> str | None:
+def _h1(page: bytes, codec: str) -> str | None:
     found = _H1.search(page)
-    text = _text(_TAG.sub(b" ", found.group(1))) if found else ""
+    text = _text(_TAG.sub(b" ", found.group(1)), codec) if found else ""
     return text if len(text.split()) >= H1_MIN_WORDS else None
 
 
-def _title_tag(head: bytes) -> str | None:
+def _title_tag(head: bytes, codec: str) -> str | None:
     found = _TITLE.search(head)
-    title = _text(found.group(1)) if found else ""
+    title = _text(found.group(1), codec) if found else ""
     return _SITE_SUFFIX.sub("", title) or title or None
 
 
-def _text(raw: bytes) -> str:
-    return " ".join(html.unescape(raw.decode("utf-8", "replace")).split())
+def _codec(head: bytes) -> str:
+    """What the page's text is in when it is not valid UTF-8: the charset its head
+    declares, else cp1252 (what browsers assume of Western pages that say nothing)."""
+    found = _META_CHARSET.search(head)
+    if found is None:
+        return "cp1252"
+    try:
+        return codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return "cp1252"
+
+
+def _text(raw: bytes, codec: str) -> str:
+    # Valid UTF-8 with accents is UTF-8 whatever the head says (a CMS's wrong label);
+    # anything else is in the page's charset.
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode(codec, "replace")
+    return " ".join(html.unescape(text).split())
 
 
 def _date(value: str | None) -> datetime | None:

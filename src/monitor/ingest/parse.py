@@ -35,6 +35,8 @@ MAX_SUMMARY = 100_000
 
 _XML_DECL = re.compile(rb"^(\s*<\?xml[^>]*?encoding=[\"'])([A-Za-z0-9._-]+)([\"'])")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+#: The Western single-byte charsets a CMS may claim for what is in fact UTF-8.
+_SINGLE_BYTE = re.compile(r"(?:iso[-_]?8859|latin|l[1-9]$|windows[-_]?125|cp125|(?:us[-_]?)?ascii)")
 
 
 def parse_feed(
@@ -216,6 +218,11 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
         return _as_utf8(body.decode(utf16, "replace").lstrip("\ufeff"), content_type)
     declared = _declared_charset(body, content_type)
     if declared not in (None, "utf-8", "utf8"):
+        if _SINGLE_BYTE.match(declared) and not body.isascii() and _valid_utf8(body):
+            # A UTF-8 feed labelled Latin-1 or cp1252 (a CMS's wrong setting): text in a
+            # single-byte charset with accents is almost never valid UTF-8, and read as
+            # one, "Díaz-Canel" would be "DÃ­az-Canel" and match nothing.
+            return _as_utf8(body.decode("utf-8"), content_type)
         return body, content_type
     try:
         body.decode("utf-8")
@@ -229,6 +236,14 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
     utf8 = good > 0 and good >= bad
     fixed = body.decode("utf-8", "replace") if utf8 else body.decode("cp1252", "replace")
     return _as_utf8(fixed, content_type)
+
+
+def _valid_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16(body: bytes) -> str | None:
