@@ -101,6 +101,9 @@ class Entry:
     source: str | None = None
     #: Keys older versions stored this entry under; a stored one means it is not new.
     legacy_keys: tuple[str, ...] = ()
+    #: The key this entry had before the anchor of its link counted ("#update-3" of a live
+    #: blog's entries): the entry's own only where the title stored under it is this one's.
+    former_key: str | None = None
     #: A hash of what the feed says of the entry (title, summary, updated date): when it
     #: changes, the outlet corrected the entry.
     revision: str = ""

@@ -28,6 +28,7 @@ from monitor.types import (
     Feed,
     FeedState,
     FetchResult,
+    KnownEntry,
     PageNeeds,
     PageRetry,
     ParsedFeed,
@@ -51,10 +52,25 @@ def never(text: str) -> str | None:
     raise AssertionError("language detection should not be needed here")
 
 
+def known(title: str = "Cuba y EE.UU.") -> KnownEntry:
+    return KnownEntry(article_id=1, feed_id=1, revision=None, corrections=0, title=title,
+                      text_source="page")  # fmt: skip
+
+
 def test_new_entries_keep_feed_order_and_drop_known_keys() -> None:
     a, b, c = (entry(key=k) for k in ("a", "b", "c"))
     parsed = ParsedFeed(title="t", language=None, entries=(a, b, c))
-    assert decide.new_entries(parsed, {"b"}) == [a, c]
+    assert decide.new_entries(parsed, {"b": known()}) == [a, c]
+
+
+def test_a_former_key_is_an_entrys_own_only_under_its_title() -> None:
+    # A live blog's first update was stored under the page's link before anchors counted.
+    page = "url:https://live.example/cuba"
+    first = entry(key=f"{page}#update-1", former_key=page, title="Update 1: the blackout")
+    second = entry(key=f"{page}#update-2", former_key=page, title="Update 2: the talks")
+    parsed = ParsedFeed(title="t", language=None, entries=(second, first))
+    assert decide.keys_of(parsed).count(page) == 2
+    assert decide.new_entries(parsed, {page: known("Update 1: the blackout")}) == [second]
 
 
 def test_pages_are_wanted_only_for_fulltext_feeds_with_links() -> None:

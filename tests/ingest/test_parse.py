@@ -251,3 +251,35 @@ def test_utf8_labelled_as_a_single_byte_charset_reads_as_utf8(label: str) -> Non
     assert _parse(honest, content_type=None).entries[0].title == (
         "Díaz-Canel habla del petróleo - y de EE.UU."
     )
+
+
+def test_a_live_blogs_updates_are_one_entry_each() -> None:
+    # Updates that link to parts of one page, with no guid or with the part's permalink
+    # as guid: a canonical link drops the anchor, which alone tells them apart.
+    def blog(guid: bool) -> bytes:
+        items = "".join(
+            f"<item><title>Update {n}: Cuba</title><link>https://live.example/cuba#update-{n}"
+            "</link>" + (f"<guid>https://live.example/cuba#update-{n}</guid>" if guid else "")
+            + "</item>"
+            for n in (3, 2, 1)
+        )  # fmt: skip
+        return f'<rss version="2.0"><channel><title>Live</title>{items}</channel></rss>'.encode()
+
+    for body in (blog(guid=False), blog(guid=True)):
+        entries = _parse(body).entries
+        assert [e.title for e in entries] == ["Update 3: Cuba", "Update 2: Cuba", "Update 1: Cuba"]
+        assert [e.key for e in entries] == [
+            f"url:https://live.example/cuba#update-{n}" for n in (3, 2, 1)
+        ]
+        assert {e.url for e in entries} == {"https://live.example/cuba"}
+        assert {e.former_key for e in entries} == {"url:https://live.example/cuba"}
+
+
+@pytest.mark.parametrize("anchor", ["", "#comments", "#respond", "#more-1842", "#xtor=RSS-3"])
+def test_an_anchor_every_page_has_or_a_tracker_is_not_part_of_the_key(anchor: str) -> None:
+    body = (
+        '<rss version="2.0"><channel><title>t</title><item><title>Cuba</title>'
+        f"<link>https://a.example/story{anchor}</link></item></channel></rss>"
+    ).encode()
+    (one,) = _parse(body).entries
+    assert (one.key, one.former_key) == ("url:https://a.example/story", None)

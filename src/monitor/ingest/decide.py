@@ -20,7 +20,7 @@ The clock, the random generator and language detection are arguments.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -48,6 +48,7 @@ from monitor.types import (
     FeedUpdate,
     FetchResult,
     Hit,
+    KnownEntry,
     PageNeeds,
     PageRetry,
     PageUpdate,
@@ -74,15 +75,27 @@ def due_feeds(feeds: Sequence[Feed], states: Mapping[str, FeedState], now: datet
 
 def keys_of(parsed: ParsedFeed) -> list[str]:
     """Every key the store may hold an entry of this feed under (legacy ones too)."""
-    return [key for e in parsed.entries for key in (e.key, *e.legacy_keys)]
+    return [
+        key
+        for e in parsed.entries
+        for key in (e.key, *e.legacy_keys, *((e.former_key,) if e.former_key else ()))
+    ]
 
 
-def new_entries(parsed: ParsedFeed, known: Collection[str]) -> list[Entry]:
-    """The entries the store does not hold yet under any of their keys, in feed order."""
+def new_entries(parsed: ParsedFeed, known: Mapping[str, KnownEntry]) -> list[Entry]:
+    """The entries the store does not hold yet under any of their keys, in feed order. A
+    former key is an entry's own only under its title: a live blog's updates all had
+    their page's link as their key, and the first stored held it for every other."""
     return [
         e
         for e in parsed.entries
-        if e.key not in known and not any(k in known for k in e.legacy_keys)
+        if e.key not in known
+        and not any(k in known for k in e.legacy_keys)
+        and not (
+            e.former_key
+            and (was := known.get(e.former_key)) is not None
+            and was.title == normalize(e.title)
+        )
     ]
 
 

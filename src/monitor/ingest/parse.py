@@ -35,6 +35,10 @@ MAX_SUMMARY = 100_000
 
 _XML_DECL = re.compile(rb"^(\s*<\?xml[^>]*?encoding=[\"'])([A-Za-z0-9._-]+)([\"'])")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+#: An anchor that can name a part of a page: letters, digits and a few marks, no "=".
+_PART = re.compile(r"[A-Za-z0-9][\w.:-]{0,99}")
+#: Anchors of places every page has, and of trackers: not a part of the page's own.
+_EVERY_PAGE = ("comment", "respond", "more", "main", "content", "top", "disqus", "ixzz")
 #: The Western single-byte charsets a CMS may claim for what is in fact UTF-8.
 _SINGLE_BYTE = re.compile(r"(?:iso[-_]?8859|latin|l[1-9]$|windows[-_]?125|cp125|(?:us[-_]?)?ascii)")
 
@@ -117,8 +121,11 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
     published = _date(raw, "published_parsed", now) or updated
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
+    key = _key(guid, url, title, published, scope)
+    anchor = _anchor(guid if is_http_url(guid) else str(raw.get("link") or "") if not guid else "")
     return Entry(
-        key=_key(guid, url, title, published, scope),
+        key=f"{key}#{anchor}" if anchor and key.startswith("url:") else key,
+        former_key=key if anchor and key.startswith("url:") else None,
         url=url,
         title=title,
         summary=summary,
@@ -128,6 +135,16 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
         legacy_keys=_legacy_keys(raw, guid, base),
         revision=_revision(title, summary, updated),
     )
+
+
+def _anchor(link: str) -> str:
+    """The anchor of a link that names a part of its page ("#update-3", "#post-1842"): the
+    entries of a live blog differ by it alone, and a canonical link drops it. Not one that
+    names a place every page has ("#comments"), nor tracking ("#xtor=RSS-3")."""
+    anchor = link.partition("#")[2].strip()
+    if not _PART.fullmatch(anchor) or anchor.lower().startswith(_EVERY_PAGE):
+        return ""
+    return anchor
 
 
 def _revision(title: str, summary: str, updated: datetime | None) -> str:
