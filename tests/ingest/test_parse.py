@@ -283,3 +283,21 @@ def test_an_anchor_every_page_has_or_a_tracker_is_not_part_of_the_key(anchor: st
     ).encode()
     (one,) = _parse(body).entries
     assert (one.key, one.former_key) == ("url:https://a.example/story", None)
+
+
+def test_entries_that_share_only_a_link_are_told_apart_by_their_titles() -> None:
+    # A feed that links every item to its home page, with no guid.
+    items = "".join(
+        f"<item><title>{title}</title><link>https://site.example/</link></item>"
+        for title in (
+            "Rubio meets Cuban dissidents",
+            "Cuba frees prisoners",
+            "Cuba frees prisoners",
+        )
+    )
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    entries = _parse(body).entries
+    assert [e.title for e in entries] == ["Rubio meets Cuban dissidents", "Cuba frees prisoners"]
+    assert len({e.key for e in entries}) == 2
+    assert {e.former_key for e in entries} == {"url:https://site.example/"}
+    assert [e.key for e in _parse(body).entries] == [e.key for e in entries]  # stable

@@ -15,6 +15,8 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
+from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -22,6 +24,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from monitor.errors import ParseError
+from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
 from monitor.text.urls import canonical_url, is_http_url, url_problem
 from monitor.types import Entry, ParsedFeed
@@ -211,6 +214,18 @@ def _key(guid: str, url: str, title: str, published: datetime | None, scope: str
 
 
 def _unique(entries: list[Entry]) -> tuple[Entry, ...]:
+    """The entries once each: the same entry twice in a document is kept once, and
+    entries that share a link and nothing else that names them (a feed that links every
+    item to its home page) are told apart by their titles."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        titles[entry.key].add(entry.title)
+    entries = [
+        replace(e, key=f"{e.key}#{_title_id(e.title)}", former_key=e.key)
+        if len(titles[e.key]) > 1 and e.key.startswith("url:") and e.former_key is None
+        else e
+        for e in entries
+    ]
     seen: set[str] = set()
     kept = []
     for entry in entries:
@@ -218,6 +233,10 @@ def _unique(entries: list[Entry]) -> tuple[Entry, ...]:
             seen.add(entry.key)
             kept.append(entry)
     return tuple(kept)
+
+
+def _title_id(title: str) -> str:
+    return "t-" + hashlib.sha1(normalize(title).encode()).hexdigest()[:12]
 
 
 def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
