@@ -88,7 +88,9 @@ class FetchResult:
 class Entry:
     """One feed entry, cleaned: plain-text fields, canonical link, UTC date."""
 
-    #: Stable identity: guid, else canonical link, else a hash of title and date.
+    #: Stable identity: guid, else canonical link, else a hash of title and date; a
+    #: link's anchor that names a part of its page, or the title of entries that share
+    #: a link and nothing else, tells apart what the canonical link would join.
     key: str
     #: Canonical article URL (tracking parameters removed, redirect wrappers unwrapped); "" if none.
     url: str
