@@ -86,7 +86,7 @@ def load(path: Path, display: str) -> tuple[Any, Locator]:
             raise ConfigError(
                 [Problem(display, None, "", f"{size:,} bytes is over the {MAX_BYTES:,} limit")]
             )
-        text = read_text(path, display)
+        text = _read_text(path, display)
     except OSError as e:
         raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
     if not _LINE_BREAKS_OF_1_1.intersection(text):
@@ -113,7 +113,7 @@ _BOMS = (
 )  # fmt: skip
 
 
-def read_text(path: Path, display: str) -> str:
+def _read_text(path: Path, display: str) -> str:
     """A config file's text: UTF-8, or UTF-16 or UTF-32 with a byte order mark (as YAML
     allows, and as some Windows editors save), composed (``text.fold.normalize``): an
     editor may save "í" as "i" and a combining accent, and then "cubaní*" would end in an
@@ -124,7 +124,8 @@ def read_text(path: Path, display: str) -> str:
         return normalize(raw.decode(codec))
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        message = f"not UTF-8 text (byte 0x{raw[e.start]:02x}): save the file as UTF-8"
+        name = "UTF-8" if codec == "utf-8-sig" else codec.upper()
+        message = f"not {name} text (byte 0x{raw[e.start]:02x}): save the file as UTF-8"
         raise ConfigError([Problem(display, line, "", message)]) from e
 
 
@@ -227,7 +228,7 @@ class Document:
         self._yaml.indent(mapping=2, sequence=4, offset=2)
         self._yaml.width = 4096
         try:
-            text = read_text(path, display) if path.exists() else ""
+            text = _read_text(path, display) if path.exists() else ""
         except OSError as e:
             raise ConfigError([Problem(display, None, "", f"cannot read: {e}")]) from e
         try:

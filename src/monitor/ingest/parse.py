@@ -125,10 +125,12 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
     key = _key(guid, url, title, published, scope)
-    anchor = _anchor(guid if is_http_url(guid) else str(raw.get("link") or "") if not guid else "")
+    # The link the key was made of, with its anchor still on.
+    keyed = guid if is_http_url(guid) else "" if guid else str(raw.get("link") or "")
+    anchor = _anchor(keyed) if key.startswith("url:") else ""
     return Entry(
-        key=f"{key}#{anchor}" if anchor and key.startswith("url:") else key,
-        former_key=key if anchor and key.startswith("url:") else None,
+        key=f"{key}#{anchor}" if anchor else key,
+        former_key=key if anchor else None,
         url=url,
         title=title,
         summary=summary,
@@ -260,11 +262,8 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
             # one, "Díaz-Canel" would be "DÃ­az-Canel" and match nothing.
             return _as_utf8(body.decode("utf-8"), content_type)
         return body, content_type
-    try:
-        body.decode("utf-8")
+    if _valid_utf8(body):
         return body, content_type
-    except UnicodeDecodeError:
-        pass
     text = body.decode("utf-8", "surrogateescape")
     bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
     good = sum(1 for c in text if ord(c) > 127) - bad
