@@ -239,7 +239,7 @@ def counts(text: str) -> frozenset[str]:
     """Figures and what they count, "27 balsero" (the thing by its first ``STEM``
     letters), years and spans of time left out."""
     found = set()
-    # Not within a figure: "1.234 balseros" counts 1234, never 234.
+    # Not from inside a figure: "3.14 millas" counts no 14 millas.
     starts = (
         m for m in _at_digits(_COUNT, text) if m.start() == 0 or text[m.start() - 1] not in ".,"
     )
