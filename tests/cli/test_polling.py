@@ -176,3 +176,18 @@ def test_check_warns_below_five_minutes_off_this_machine(tmp_path: Path) -> None
         f"monitor: warning: {config}/feeds.yaml: feed 'Remote' is polled every 30s (its "
         "interval); below 5m a publisher may block the monitor"
     )
+
+
+def test_check_warns_of_one_feed_listed_twice(tmp_path: Path) -> None:
+    # As `feeds add` refuses it: the same feed, tracking parameters aside, polled twice.
+    config = write_config(tmp_path, [
+        {"name": "Wire", "url": "https://news.example/rss?utm_source=x"},
+        {"name": "Wire again", "url": "https://NEWS.example/rss"},
+        {"name": "Other", "url": "https://news.example/other.rss"},
+    ])  # fmt: skip
+    result = invoke("--config", str(config), "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"monitor: warning: {config}/feeds.yaml: feed 'Wire again' is the same feed as 'Wire' "
+        "(https://NEWS.example/rss): it is polled twice"
+    ]

@@ -28,7 +28,7 @@ from monitor.config.schema import Settings
 from monitor.config.watchlists import load_watchlists
 from monitor.errors import ConfigError, Problem
 from monitor.matching.model import Exclusion, Watchlist
-from monitor.text.urls import host_of
+from monitor.text.urls import canonical_url, host_of
 from monitor.types import Feed
 
 __all__ = [
@@ -64,8 +64,17 @@ class Config:
 
     def warnings(self) -> list[str]:
         """Things allowed but unwise: feeds on other machines polled more often than every
-        5 minutes (publishers block such clients; loopback test servers are fine)."""
+        5 minutes (publishers block such clients; loopback test servers are fine), and one
+        feed listed twice under two names (polled twice; ``feeds add`` refuses it)."""
         found = []
+        first: dict[str, str] = {}
+        for feed in self.feeds:
+            same = first.setdefault(canonical_url(feed.url), feed.name)
+            if same != feed.name:
+                found.append(
+                    f"{self.directory / 'feeds.yaml'}: feed {feed.name!r} is the same feed as "
+                    f"{same!r} ({feed.url}): it is polled twice"
+                )
         for feed in self.feeds:
             every = feed.interval or self.settings.poll.interval
             if every < POLITE_INTERVAL and not _on_this_machine(feed.url):
