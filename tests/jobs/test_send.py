@@ -189,3 +189,22 @@ def test_hits_too_old_for_the_window_wait_outside_it(tmp_path: Path) -> None:
     assert again.digest.item_count == 3
     db = sqlite3.connect(config.database)
     assert db.execute("SELECT count(*) FROM hits WHERE digest_id IS NOT NULL").fetchone() == (3,)
+
+
+def test_an_address_with_accents_needs_a_server_that_takes_it(tmp_path: Path) -> None:
+    to = ["josé@ejemplo.org", "reader@example.org"]
+    config, store = setup(tmp_path, digest={"to": to})
+    with smtp_server() as (inbox, port, _context):
+        with pytest.raises(DeliveryError) as refused:
+            send_digest(config, store, smtp(port), NOW)
+        assert inbox.messages == []
+    assert str(refused.value) == (
+        f"SMTP server 127.0.0.1:{port} does not take addresses with accents or other "
+        "non-ASCII letters (it does not offer SMTPUTF8): josé@ejemplo.org"
+    )
+    assert unsent(store) == 3  # kept for a server that takes it
+    with smtp_server(smtputf8=True) as (inbox, port, _context):
+        send_digest(config, store, smtp(port), NOW + timedelta(hours=1))
+    (msg,) = inbox.messages
+    assert msg["To"] == "josé@ejemplo.org, reader@example.org"
+    assert unsent(store) == 0

@@ -48,7 +48,11 @@ def _authenticator(inbox: Inbox, password: str) -> Any:
 
 @contextmanager
 def smtp_server(
-    *, starttls: bool = False, implicit_tls: bool = False, password: str | None = None
+    *,
+    starttls: bool = False,
+    implicit_tls: bool = False,
+    password: str | None = None,
+    smtputf8: bool = False,
 ) -> Iterator[tuple[Inbox, int, ssl.SSLContext]]:
     """Yields (inbox, port, client TLS context that trusts the server's test CA)."""
     ca = trustme.CA()
@@ -65,7 +69,9 @@ def smtp_server(
         kwargs.update(ssl_context=server_context)
     if password is not None:
         kwargs.update(authenticator=_authenticator(inbox, password), auth_required=True)
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=smtputf8, **kwargs
+    )
     controller.start()
     try:
         yield inbox, port, client_context

@@ -177,6 +177,12 @@ class SmtpTransport:
             raise DeliveryError(f"SMTP delivery through {where} failed: {_reply(e)}") from e
         except smtplib.SMTPRecipientsRefused as e:
             raise DeliveryError(f"SMTP server {where} refused every recipient: {e}") from e
+        except smtplib.SMTPNotSupportedError as e:
+            # smtplib asks before it sends anything: nothing was handed over.
+            raise DeliveryError(
+                f"SMTP server {where} does not take addresses with accents or other non-ASCII"
+                f" letters (it does not offer SMTPUTF8): {_non_ascii(message)}"
+            ) from e
         except (smtplib.SMTPException, OSError) as e:
             # The connection broke while the message was being handed over: the server
             # may have accepted it, so it is sent again as is, never rebuilt.
@@ -208,3 +214,14 @@ def _reply(error: smtplib.SMTPException) -> str:
     if code:
         return f"{code} {' '.join(str(text).split())}"
     return " ".join(str(error).split()) or type(error).__name__
+
+
+def _non_ascii(message: EmailMessage) -> str:
+    """The addresses of ``message`` that need SMTPUTF8."""
+    found = [
+        address.addr_spec
+        for field in ("From", "To", "Cc", "Bcc")
+        for address in getattr(message[field], "addresses", ())
+        if not address.addr_spec.isascii()
+    ]
+    return ", ".join(found) or "(none in the headers)"
