@@ -62,6 +62,11 @@ def test_search_finds_page_text_with_or_without_accents(site: Path) -> None:
     nothing = invoke("--config", str(site), "search", 'unbalanced "quote AND (')
     assert nothing.returncode == 0
     assert "no matches" in nothing.stderr
+    quote = invoke("--config", str(site), "search", '"')
+    assert (quote.returncode, quote.stderr) == (
+        1,
+        "monitor: nothing to search for in '\"': give a word\n",
+    )
 
 
 def test_status_shows_feed_health(site: Path, server: FeedServer) -> None:

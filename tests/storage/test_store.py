@@ -73,6 +73,8 @@ def test_search_ignores_accents_and_case_and_tracks_updates(store: Store) -> Non
     assert "[petróleo]" in store.search("petroleo")[0].snippet
     store.db.execute("UPDATE articles SET text = 'nada' WHERE key = 'k1'")
     assert store.search("petroleo") == []
+    for quotes in ('"', '""', '" "'):  # no word: nothing found, and no FTS5 syntax error
+        assert store.search(quotes) == []
 
 
 def test_a_feed_update_is_all_or_nothing(store: Store) -> None:

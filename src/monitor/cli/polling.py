@@ -94,6 +94,8 @@ def search(obj: Context, query: str, limit: int, as_json: bool, clusters: bool) 
     """Full-text search over stored articles (accent- and case-insensitive)."""
     if not query.strip():
         fail("empty search query")
+    if not any(c.isalnum() for c in query):
+        fail(f"nothing to search for in {query!r}: give a word")
     with obj.store(readonly=True) as store:
         results = store.search(query, limit=limit)
     if clusters:

@@ -202,7 +202,10 @@ class ArticleQueries:
 
         The query is taken as plain words (all must occur), never as FTS syntax.
         """
-        rows = self.rows(_SEARCH, {"q": self.quote_fts(normalize(query)), "limit": limit})
+        quoted = self.quote_fts(normalize(query))
+        if not quoted:
+            return []  # only quotes: no word to look for, and FTS5 refuses an empty MATCH
+        rows = self.rows(_SEARCH, {"q": quoted, "limit": limit})
         return [record(SearchResult, r, article_id=r["id"]) for r in rows]
 
 
