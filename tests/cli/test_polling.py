@@ -62,6 +62,10 @@ def test_search_finds_page_text_with_or_without_accents(site: Path) -> None:
     nothing = invoke("--config", str(site), "search", 'unbalanced "quote AND (')
     assert nothing.returncode == 0
     assert "no matches" in nothing.stderr
+    for command in ("hits", "digest --preview", "recluster"):
+        too_long = invoke("--config", str(site), *command.split(), "--since", "99999999d")
+        assert too_long.returncode == 2
+        assert "'99999999d' is longer than the longest duration, 36500d" in too_long.stderr
     quote = invoke("--config", str(site), "search", '"')
     assert (quote.returncode, quote.stderr) == (
         1,

@@ -59,6 +59,10 @@ def test_db_override_wins(tmp_path: Path) -> None:
     [
         ("poll:\n  interval: soon\n", "monitor.yaml:2: poll.interval: 'soon' is not a duration"),
         (
+            "poll:\n  interval: 99999999999d\n",
+            "monitor.yaml:2: poll.interval: '99999999999d' is longer than the longest duration",
+        ),
+        (
             "fetch:\n  concurrency: 16\n  tiemout: 3s\n",
             "monitor.yaml:3: fetch.tiemout: unknown key",
         ),
@@ -71,7 +75,7 @@ def test_db_override_wins(tmp_path: Path) -> None:
         ("poll: [1, 2\n", "monitor.yaml:2: "),
         ("a: 1\na: 2\n", "monitor.yaml:2: "),
     ],
-    ids=["duration", "typo", "timezone", "time", "transport", "syntax", "duplicate-key"],
+    ids=["duration", "century", "typo", "timezone", "time", "transport", "syntax", "duplicate-key"],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, monitor: str, expected: str) -> None:
     with pytest.raises(ConfigError) as info:

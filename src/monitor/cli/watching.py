@@ -67,7 +67,8 @@ def hits(
     clusters: bool,
 ) -> None:
     """Recent hits, newest first, with the terms and sentence that made each."""
-    window = duration(since, "--since") or timedelta(days=1)
+    window = duration(since, "--since")
+    window = timedelta(days=1) if window is None else window
     if watchlist and obj.config().watchlist(watchlist) is None:
         fail(f"no watchlist named {watchlist!r} in {obj.config().directory / 'watchlists'}")
     with obj.store(readonly=True) as store:

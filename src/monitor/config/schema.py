@@ -30,6 +30,8 @@ from monitor.types import Field as FieldName
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+#: Durations longer than this (a century) are refused, whatever they are for.
+_LONGEST = timedelta(days=36_500)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20}
 _SIZE_UNITS["gib"] = 2**30
@@ -45,7 +47,11 @@ def parse_duration(value: Any) -> timedelta:
     match = _DURATION.match(str(value))
     if not match:
         raise ValueError(f"{value!r} is not a duration such as 30s, 20m, 6h or 1d")
-    return timedelta(seconds=float(match[1]) * _DURATION_UNITS[match[2]])
+    seconds = float(match[1]) * _DURATION_UNITS[match[2]]
+    if seconds > _LONGEST.total_seconds():
+        # Added to or taken from today's date, a longer one leaves the calendar.
+        raise ValueError(f"{value!r} is longer than the longest duration, {_LONGEST.days}d")
+    return timedelta(seconds=seconds)
 
 
 def parse_size(value: Any) -> int:
