@@ -19,7 +19,10 @@ positive and false negative with the watchlists and terms that fired.
 Then, for real labelled news, **the title alone**, as an aggregator or a list of links
 gives it: each item whose ``title_kind`` is ``headline`` or ``url-slug`` matched on its
 title only, without its text (``title=headline``, ``title=url-slug``), the figures for
-items where nothing but a headline or a slug is known. Items are matched with their
+items where nothing but a headline or a slug is known. Each headline is also made into a URL
+slug as the two kinds of slug maker make one ("headline as slug, accents off": accents
+taken off and marks made separators; "letters dropped": letters beyond ASCII left out
+and marks inside a word closed up, "Díaz-Canel" → "dazcanel"). Items are matched with their
 ``date`` (a partial one is read as its first day), for the terms of some dates only.
 """
 
@@ -27,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -93,8 +98,32 @@ def _day(value: Any) -> date | None:
 
 
 def titles_alone(items: list[Item]) -> list[Item]:
-    """Each item with a headline or a slug, as its title alone."""
-    return [replace(i, text="", kind=f"title={i.title_kind}") for i in items if i.title_kind]
+    """Each item with a headline or a slug, as its title alone; and each headline made
+    into a URL slug by the two kinds of slug maker."""
+    alone = [replace(i, text="", kind=f"title={i.title_kind}") for i in items if i.title_kind]
+    heads = [i for i in alone if i.title_kind == "headline"]
+    heads += [i for i in items if i.kind == "headline" and not i.title_kind]  # our own set
+    return alone + [
+        replace(i, title=maker(i.title), kind=f"headline as slug, {name}")
+        for name, maker in SLUG_MAKERS.items()
+        for i in heads
+    ]
+
+
+def _slug_kept(title: str) -> str:
+    """The common slug maker: accents taken off, every mark a separator."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", title) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare.lower()).split())
+
+
+def _slug_dropped(title: str) -> str:
+    """The crude one: what is not ASCII is dropped, marks inside a word close it up."""
+    kept = "".join(c for c in title.lower() if c.isascii())
+    kept = re.sub(r"(?<=\w)[-.'](?=\w)", "", kept)
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", kept).split())
+
+
+SLUG_MAKERS = {"accents off": _slug_kept, "letters dropped": _slug_dropped}
 
 
 def scores(pairs: Iterable[tuple[bool, bool]]) -> tuple[float, float, float, int]:
@@ -143,7 +172,9 @@ def report(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> No
 
 def report_alone(results: list[tuple[Item, tuple[Hit, ...]]], show_errors: bool) -> None:
     clear = [(i, h) for i, h in results if not i.borderline]
-    print(line("titles, without borderline", ((i.label, bool(h)) for i, h in clear)))
+    real = [(i.label, bool(h)) for i, h in clear if i.kind.startswith("title=")]
+    if real:
+        print(line("titles, without borderline", real))
     for kind in sorted({i.kind for i, _ in clear}):
         print(line(kind, ((i.label, bool(h)) for i, h in clear if i.kind == kind)))
     if show_errors:
@@ -177,7 +208,7 @@ def main() -> None:
         report(evaluate(matcher, items), args.errors)
         alone = titles_alone(items)
         if alone:
-            print(f"{path}: the title alone, {len(alone)} items with a headline or a slug")
+            print(f"{path}: the title alone, headlines and slugs, and headlines made slugs")
             report_alone(evaluate(matcher, alone), args.errors)
 
 

@@ -74,6 +74,66 @@ def test_a_lower_case_title_has_lost_its_case() -> None:
     assert not hit("Cuba", "the coach told us about cuba.", "en", RELATION)
 
 
+SLUG = Matcher([
+    Watchlist(
+        name="w", title="W",
+        groups=(
+            Group(name="cuba", terms=(
+                Term(name="Cuba", aliases=("Cuba", "cuban*")),
+                Term(name="Díaz-Canel", aliases=("Díaz-Canel",)),
+                Term(name="Raúl Castro", aliases=("Raúl Castro",)),
+            )),
+            Group(name="law", terms=(Term(name="Helms-Burton", aliases=("Helms-Burton",)),)),
+            US,
+        ),
+        rule=AllOf(items=(GroupRef(group="cuba"), GroupRef(group="us"))),
+        exclusions=(),
+    ),
+    Watchlist(
+        name="law", title="Law", groups=(US, Group(name="law", terms=(
+            Term(name="Helms-Burton", aliases=("Helms-Burton",)),)),
+        ), rule=GroupRef(group="law"),
+    ),
+])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "watchlist"),
+    [
+        # WordPress closes up a possessive's apostrophe.
+        ("us to lift cubas designation as state sponsor of terrorism", "w"),
+        # Cruder slug makers also close up hyphens and drop letters beyond ASCII.
+        ("eeuu endurece sanciones entre ellas la reactivacin de la helmsburton", "law"),
+        ("diazcanel recibe a congresistas de estados unidos", "w"),
+        ("daz canel critica a estados unidos", "w"),
+        ("ral castros meeting with us envoy", "w"),
+    ],
+)
+def test_a_slug_spells_names_as_slug_makers_do(title: str, watchlist: str) -> None:
+    hits = SLUG.match(title, "", None)
+    assert watchlist in [h.watchlist for h in hits]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Only a title that has lost its case is a slug.
+        "US to lift Cubas designation as state sponsor of terrorism",
+        "Eeuu: la Helmsburton",
+        # Nothing of a slug's spellings counts in a text.
+        "",
+    ],
+)
+def test_slug_spellings_count_in_a_caseless_title_only(title: str) -> None:
+    text = "Biden: cubas and the helmsburton law, diazcanel for ral castros."
+    assert not SLUG.match(title, text if not title else "", None)
+
+
+def test_a_slug_spelling_is_at_least_four_letters_and_short_words_take_no_s() -> None:
+    # "uss" is a ship, not "US's".
+    assert not SLUG.match("uss cole sails past cuba", "", None)
+
+
 def test_mentions_in_boilerplate_lines_do_not_count() -> None:
     text = "Cuba abre una exposición.\nFoto: Agencia de Estados Unidos"
     assert not hit("Arte", text, "es", RELATION)

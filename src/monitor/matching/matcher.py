@@ -44,9 +44,9 @@ from monitor.matching.mentions import (
     apply_voids,
     scan,
 )
-from monitor.matching.model import Exclusion, Watchlist
+from monitor.matching.model import Exclusion, Term, Watchlist
 from monitor.matching.verdict import Evaluation, hit_of, judge, required_groups
-from monitor.text.fold import FoldedText, fold_term, normalize, spacings
+from monitor.text.fold import FoldedText, fold_term, normalize, slug_forms, spacings
 from monitor.types import Hit
 
 __all__ = ["Evaluation", "Matcher", "Mention"]
@@ -94,16 +94,30 @@ class Matcher:
                     self._slot_ids[slot] = len(self._slots)
                     self._slots.append(slot)
                     slot_id = self._slot_ids[slot]
-                    for alias in term.aliases:
-                        for key, cased in _keys(alias, term.case_sensitive):
-                            keys[key].append(TermOwner(slot_id, alias, cased))
-                    for sense in term.senses:
-                        for key, cased in _keys(sense.phrase, False):
-                            keys[key].append(SenseOwner(slot_id, sense, cased))
+                    self._add_term(slot_id, term, keys)
                 members.add(self._slot_ids[slot])
         for exclusion in watchlist.exclusions:
             _add_exclusion(keys, index, exclusion)
         return frozenset(members)
+
+    @staticmethod
+    def _add_term(slot_id: int, term: Term, keys: _Keys) -> None:
+        own: set[str] = set()
+        slugs: list[tuple[str, TermOwner]] = []
+        for alias in term.aliases:
+            for key, cased, slug in _keys(alias, term.case_sensitive):
+                if slug:
+                    slugs.append((key, TermOwner(slot_id, alias, None, slug=True)))
+                else:
+                    own.add(key)
+                    keys[key].append(TermOwner(slot_id, alias, cased))
+        # A slug spelling of one alias that is another alias ("EEUU") is found once.
+        for key, owner in slugs:
+            if key not in own:
+                keys[key].append(owner)
+        for sense in term.senses:
+            for key, cased, slug in _keys(sense.phrase, False):
+                keys[key].append(SenseOwner(slot_id, sense, cased, slug=slug))
 
     def _build(self, keys: _Keys) -> Any:
         if not keys:
@@ -212,16 +226,19 @@ class Matcher:
 
 
 def _add_exclusion(keys: _Keys, owner: int, exclusion: Exclusion) -> None:
-    for key, cased in _keys(exclusion.phrase, exclusion.case_sensitive):
-        keys[key].append(ExclusionOwner(owner, exclusion, cased))
+    for key, cased, slug in _keys(exclusion.phrase, exclusion.case_sensitive):
+        keys[key].append(ExclusionOwner(owner, exclusion, cased, slug=slug))
 
 
-def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None]]:
+def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None, bool]]:
     """Automaton keys for an alias (lower-cased, space-delimited, open-ended for a
     prefix; one per spacing), each with the case-kept form a case-sensitive alias must
-    show at the match."""
+    show at the match, and whether it is a spelling only a URL slug gives."""
     stem = alias.rstrip("*")
     end = "" if alias.endswith("*") else " "
     lowers = spacings(fold_term(stem))
     caseds = spacings(fold_term(stem, case_sensitive=True)) if case_sensitive else None
-    return [(f" {lower}{end}", caseds[i] if caseds else None) for i, lower in enumerate(lowers)]
+    keys = [
+        (f" {lower}{end}", caseds[i] if caseds else None, False) for i, lower in enumerate(lowers)
+    ]
+    return keys + [(f" {form}{end}", None, True) for form in slug_forms(stem, prefix=not end)]

@@ -38,6 +38,8 @@ class TermOwner:
     #: For a case-sensitive alias, its folded form with case kept, which the text must
     #: show at the match (the automaton itself works on lower-cased text).
     cased: str | None = None
+    #: A spelling only a URL slug gives ("helmsburton"): it counts in a caseless title only.
+    slug: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ class ExclusionOwner:
     watchlist: int
     exclusion: Exclusion
     cased: str | None = None
+    #: A spelling only a URL slug gives ("helmsburton"): it counts in a caseless title only.
+    slug: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,8 @@ class SenseOwner:
     slot: int
     sense: Sense
     cased: str | None = None
+    #: A spelling only a URL slug gives ("helmsburton"): it counts in a caseless title only.
+    slug: bool = False
 
 
 Owner = TermOwner | ExclusionOwner | SenseOwner
@@ -123,6 +129,8 @@ def _field(
         start = last - len(key) + 2  # skip the key's leading space
         end = folded.word_end(last) if key[-1] != " " else last
         for owner in owners:
+            if owner.slug and not caseless:
+                continue
             cased = owner.cased
             if cased is not None and not caseless and not folded.cased.startswith(cased, start):
                 continue

@@ -203,6 +203,48 @@ def fold_term(term: str, *, case_sensitive: bool = False) -> str:
     return " ".join(folded.split())
 
 
+# A hyphen, dot or apostrophe between two letters or digits: "Helms-Burton", "EE.UU.".
+_INNER_MARK = re.compile(r"(?<=\w)[-.'’‐‑](?=\w)")
+#: The shortest word a slug spelling may leave alone: "Tío" without "í" is "to".
+_SLUG_SHORTEST = 4
+
+
+def slug_forms(term: str, *, prefix: bool = False) -> list[str]:
+    """The folded spellings a URL slug may give a term besides its own.
+
+    Slug makers drop what they cannot keep rather than replace it: an apostrophe closes
+    up a possessive ("Cuba's" → "cubas", WordPress's way), a hyphen or dot a name
+    ("Helms-Burton" → "helmsburton", "EE.UU." → "eeuu"), and the cruder ones leave out
+    letters beyond ASCII ("reactivación" → "reactivacin", "Raúl" → "ral"). A spelling
+    left with a single word under four letters is no spelling of anything, and a short
+    word takes no possessive ("uss" is a ship, not "US's").
+    """
+    composed = unicodedata.normalize("NFC", term)
+    joined = _INNER_MARK.sub("", composed)
+    own = fold_term(term)
+    forms: list[str] = []
+    for form in (joined, _ascii_letters(composed), _ascii_letters(joined)):
+        folded = fold_term(form)
+        words = folded.split()
+        if folded == own or folded in forms or not words:
+            continue
+        if len(words) == 1 and len(folded) < _SLUG_SHORTEST:
+            continue
+        forms.append(folded)
+    if not prefix:
+        forms += [f"{form}s" for form in [own, *forms] if _takes_possessive(form)]
+    return forms
+
+
+def _takes_possessive(folded: str) -> bool:
+    last = folded.rsplit(" ", 1)[-1]
+    return len(last) >= _SLUG_SHORTEST and not last.endswith("s")
+
+
+def _ascii_letters(text: str) -> str:
+    return "".join(c for c in text if c.isascii() or not c.isalpha())
+
+
 def _lower(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
