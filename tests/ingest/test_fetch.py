@@ -228,3 +228,56 @@ def test_a_redirect_to_an_unusable_url_is_refused(server: FeedServer) -> None:
         InvalidURL, match="redirected to an unusable URL: '0x7f000001' is a non-standard"
     ):
         run(lambda f: f.fetch_feed(server.url("/hop")))
+
+
+# Pages go through aiohttp alone, feeds through httpx over aiohttp: the same server
+# faults must give the same errors, in the same words, on both.
+FAULTS: dict[str, tuple[dict[str, Any], type[FetchError], str]] = {
+    "bomb": ({"body": _gzip_bomb(200), "headers": {"Content-Encoding": "gzip"}},
+             ResponseTooLarge, "over the 1,000,000 byte cap"),
+    "bad gzip": ({"body": b"\x1f\x8b\x08 this is not gzip", "headers": {"Content-Encoding": "gzip"}},
+                 FetchError, r"body could not be decoded \(bad compression\)"),
+    "drip": ({"body": b"<p>x</p>" * 40, "drip": 10, "drip_delay": 0.3}, FetchTimeout, ""),
+    "server error": ({"status": 500}, HTTPStatusError, "HTTP 500"),
+    "loop": ({"status": 302, "headers": {"Location": "/fault/loop"}}, FetchError, "more than 5 redirects"),
+    "truncated": ({"body": b"<p>x</p>" * 100, "fault": "truncate"}, FetchError, ""),
+    "reset": ({"body": b"<p>x</p>", "fault": "reset"}, FetchError, ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_pages_and_feeds_fail_alike(server: FeedServer, fault: str) -> None:
+    route, error, message = FAULTS[fault]
+    url = server.add(f"/fault/{fault.replace(' ', '-')}", content_type="text/html", **route)
+    settings = {"timeout": "1s", "max_bytes": 1_000_000, "feed_max_bytes": 1_000_000,
+                "allow_private_addresses": True}  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(error, match=message or None) as page:
+        run(lambda f: f.fetch_page(url), **settings)
+    with pytest.raises(error, match=message or None) as feed:
+        run(lambda f: f.fetch_feed(url), **settings)
+    assert type(page.value) is type(feed.value)
+    assert str(page.value) == str(feed.value)
+    assert time.monotonic() - started < 8
+
+
+def test_pages_send_the_user_agent_ask_for_compression_and_are_gunzipped(
+    server: FeedServer,
+) -> None:
+    html = "<html><body><p>Díaz-Canel</p></body></html>"
+    url = server.add("/zipped.html", html, content_type="text/html; charset=utf-8", gzip=True)
+    got = run(lambda f: f.fetch_page(url), allow_private_addresses=True, user_agent="probe/1")
+    assert got.body.decode() == html
+    assert got.content_type == "text/html; charset=utf-8"
+    assert got.final_url == url
+    sent = server.request_headers["/zipped.html"]
+    assert sent["user-agent"] == "probe/1"
+    assert "gzip" in sent["accept-encoding"]
+    assert sent["accept"].startswith("text/html")
+
+
+def test_a_page_redirect_is_followed_and_its_final_address_kept(server: FeedServer) -> None:
+    url = server.add("/story.html", "<p>x</p>", content_type="text/html")
+    old = server.add("/old-story", status=301, headers={"Location": "/story.html"})
+    got = run(lambda f: f.fetch_page(old), allow_private_addresses=True)
+    assert (got.status, got.final_url, got.url) == (200, url, old)

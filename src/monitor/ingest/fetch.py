@@ -1,8 +1,11 @@
 """HTTP for feeds and article pages: polite, capped, and never hanging.
 
-The only module importing httpx (and aiohttp, its transport here). Two long-lived clients
-share the limits: one for feeds (configured by the user, so any address goes) and one for
-article pages (URLs from feed content, so untrusted: only public addresses unless allowed).
+The only module importing httpx and aiohttp. Two long-lived clients share the limits: one
+for feeds (configured by the user, so any address goes), httpx over aiohttp; and one for
+article pages (URLs from feed content, so untrusted: only public addresses unless
+allowed), aiohttp alone, since a cycle fetches hundreds of pages and httpx's layer cost
+more CPU per page than aiohttp itself. Both answer alike: one redirect loop, one cap,
+one deadline, one translation of errors (``_Answer``, ``_exchange``).
 
 What every request gets:
 - a total deadline (httpx timeouts are per read, so a server dripping bytes would hold a
@@ -22,8 +25,9 @@ import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -66,7 +70,8 @@ _MAX_AGE = re.compile(r"max-age\s*=\s*(\d+)", re.IGNORECASE)
 # Bodies are read in chunks of 256 KiB, not httpx-aiohttp's 16 KiB: a 180 KB page is then
 # one chunk instead of twelve, each paying every layer of the stream (docs/performance.md).
 # The byte cap is checked per chunk, so a body passes it by at most one chunk.
-AiohttpResponseStream.CHUNK_SIZE = 256 * 1024
+_CHUNK = 256 * 1024
+AiohttpResponseStream.CHUNK_SIZE = _CHUNK
 
 #: What carries the requests: httpx's transport interface, so any httpx transport fits.
 HttpTransport = httpx.AsyncBaseTransport
@@ -88,7 +93,20 @@ class Fetcher:
         context = httpx.create_ssl_context()
         public_pages = not settings.allow_private_addresses
         self._feeds = _client(settings, transport or _network(settings, context, False))
-        self._pages = _client(settings, transport or _network(settings, context, public_pages))
+        # Pages go straight to aiohttp: httpx's layer above it (building the request,
+        # its cookie jar, its stream) cost more CPU per page than aiohttp itself, and a
+        # cold cycle fetches hundreds of pages (docs/performance.md). A given transport
+        # carries pages through httpx like feeds.
+        self._session: _Session | None = None
+        self._page_client: httpx.AsyncClient | None = None
+        self._pages: _Hop
+        if transport is None:
+            self._session = _Session(lambda: _session(settings, context, public_pages))
+            self._pages = self._session.hop
+        else:
+            self._page_client = _client(settings, transport)
+            self._pages = _via_httpx(self._page_client)
+        self._feed_hop = _via_httpx(self._feeds)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -98,7 +116,10 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._feeds.aclose()
-        await self._pages.aclose()
+        if self._session is not None:
+            await self._session.aclose()
+        if self._page_client is not None:
+            await self._page_client.aclose()
 
     async def fetch_feed(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -109,7 +130,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return await self._get(self._feeds, url, headers, self._settings.feed_max_bytes, False)
+        return await self._get(self._feed_hop, url, headers, self._settings.feed_max_bytes, False)
 
     async def fetch_page(self, url: str) -> FetchResult:
         """GET an article page; refuses non-HTML bodies."""
@@ -122,7 +143,7 @@ class Fetcher:
         return result
 
     async def _get(
-        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int, page: bool
+        self, hop: _Hop, url: str, headers: dict[str, str], cap: int, page: bool
     ) -> FetchResult:
         """``page``: an article page, let in before waiting feeds (see ingest.slots)."""
         _check_url(url, url)
@@ -131,26 +152,68 @@ class Fetcher:
         async with self._hosts.slot(host_of(url), urgent=page), self._slots.hold(urgent=page):
             try:
                 async with asyncio.timeout(self._deadline):
-                    return await _exchange(client, url, headers, cap)
-            except TimeoutError as e:
-                raise FetchTimeout(url, f"no complete answer within {self._deadline:g}s") from e
+                    return await _exchange(hop, url, headers, cap)
             except AddressNotAllowed as e:
                 raise AddressNotAllowed(url, str(e)) from e
+            # Before TimeoutError: aiohttp's read timeouts are TimeoutErrors too.
             except (httpx.HTTPError, aiohttp.ClientError) as e:
                 raise _translate(url, e) from e
+            except TimeoutError as e:
+                raise FetchTimeout(url, f"no complete answer within {self._deadline:g}s") from e
             except (httpx.InvalidURL, ValueError, UnicodeError) as e:
                 # What url_problem let through and a client still refused to send.
                 raise InvalidURL(url, f"cannot be fetched: {one_line(str(e))}"[:300]) from e
 
 
-async def _exchange(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str], cap: int
-) -> FetchResult:
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One response, whichever client carried it: its headers' ``get`` ignores case."""
+
+    status: int
+    headers: Mapping[str, str]
+    url: str
+    #: The body's chunks, decoded (gunzipped).
+    chunks: Callable[[], AsyncIterator[bytes]]
+
+
+#: One GET with no redirect followed: a URL and headers → an answer, while in context.
+_Hop = Callable[[str, dict[str, str]], AbstractAsyncContextManager[_Answer]]
+
+
+def _via_httpx(client: httpx.AsyncClient) -> _Hop:
+    @asynccontextmanager
+    async def hop(url: str, headers: dict[str, str]) -> AsyncIterator[_Answer]:
+        async with client.stream("GET", url, headers=headers) as r:
+            yield _Answer(r.status_code, r.headers, str(r.url), r.aiter_bytes)
+
+    return hop
+
+
+class _Session:
+    """An aiohttp session made at first use, inside the event loop that uses it."""
+
+    def __init__(self, make: Callable[[], aiohttp.ClientSession]) -> None:
+        self._make = make
+        self._session: aiohttp.ClientSession | None = None
+
+    @asynccontextmanager
+    async def hop(self, url: str, headers: dict[str, str]) -> AsyncIterator[_Answer]:
+        if self._session is None:
+            self._session = self._make()
+        async with self._session.get(url, headers=headers, allow_redirects=False) as r:
+            yield _Answer(r.status, r.headers, str(r.url), lambda: r.content.iter_chunked(_CHUNK))
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+async def _exchange(hop: _Hop, url: str, headers: dict[str, str], cap: int) -> FetchResult:
     """GET ``url``, following at most MAX_REDIRECTS redirects to http(s) URLs."""
     current, permanent = url, True
     for _hop in range(MAX_REDIRECTS + 1):
-        async with client.stream("GET", current, headers=headers) as response:
-            status = response.status_code
+        async with hop(current, headers) as response:
+            status = response.status
             location = response.headers.get("location")
             if status in _REDIRECTS and location:
                 permanent = permanent and status in (301, 308)
@@ -186,13 +249,13 @@ def _check_url(url: str, target: str, *, redirect: bool = False) -> None:
     raise InvalidURL(url, f"{problem}: refused")
 
 
-async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
+async def _read_capped(url: str, response: _Answer, cap: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
         raise ResponseTooLarge(url, f"body of {int(declared):,} bytes is over the {cap:,} cap")
     chunks, size = [], 0
-    # aiter_bytes yields decoded (gunzipped) bytes, so the cap holds against gzip bombs.
-    async for chunk in response.aiter_bytes():
+    # The chunks are decoded (gunzipped) bytes, so the cap holds against gzip bombs.
+    async for chunk in response.chunks():
         size += len(chunk)
         if size > cap:
             raise ResponseTooLarge(url, f"body is over the {cap:,} byte cap")
@@ -200,12 +263,12 @@ async def _read_capped(url: str, response: httpx.Response, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _result(url: str, response: httpx.Response, body: bytes, moved: str | None) -> FetchResult:
+def _result(url: str, response: _Answer, body: bytes, moved: str | None) -> FetchResult:
     h = response.headers
     return FetchResult(
         url=url,
-        final_url=str(response.url),
-        status=response.status_code,
+        final_url=response.url,
+        status=response.status,
         body=body,
         content_type=h.get("content-type"),
         content_language=h.get("content-language"),
@@ -221,7 +284,7 @@ def _max_age(cache_control: str) -> float | None:
     return float(match[1]) if match else None
 
 
-def _retry_after(response: httpx.Response, status: int) -> float | None:
+def _retry_after(response: _Answer, status: int) -> float | None:
     """Seconds from a 429/503 Retry-After given as seconds or as an HTTP-date."""
     value = response.headers.get("retry-after", "").strip()
     if status not in (429, 503) or not value:
@@ -247,12 +310,17 @@ def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError
         return FetchTimeout(url, f"timed out: {detail}"[:300])
     if isinstance(e, httpx.UnsupportedProtocol):
         return AddressNotAllowed(url, "only http and https URLs are fetched")
-    if isinstance(e, httpx.DecodingError):
+    if isinstance(e, httpx.DecodingError) or _bad_encoding(cause):
         return FetchError(url, "body could not be decoded (bad compression)")
     if isinstance(cause, aiohttp.ClientConnectorError) or isinstance(e, httpx.ConnectError):
         # DNS failures are ClientConnectorDNSError, a subclass: both say "no route there".
         return ConnectFailed(url, f"{type(cause).__name__}: {detail}"[:300])
     return FetchError(url, f"{type(cause).__name__}: {detail}"[:300])
+
+
+def _bad_encoding(e: BaseException) -> bool:
+    # aiohttp says a body it could not gunzip only in its message.
+    return isinstance(e, aiohttp.ClientPayloadError) and "encoding" in str(e).lower()
 
 
 class StaticTransport(httpx.AsyncBaseTransport):
@@ -277,19 +345,33 @@ def _network(
     # aiohttp under httpx: the same API for half the CPU per request of httpx's own
     # transport at high concurrency (encode/httpx#3215; docs/performance.md has our figures).
     def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(
-            limit=settings.concurrency,
-            keepalive_timeout=30.0,
-            ssl=ssl_context,
-            ttl_dns_cache=300,
-            socket_factory=_public_socket if public_only else None,
-        )
-        # Proxies from the environment are not used: they would carry page requests past
-        # the public-address check.
-        return aiohttp.ClientSession(connector=connector, trust_env=False)
+        return _session(settings, ssl_context, public_only)
 
     transport: HttpTransport = AiohttpTransport(client=session, verify=ssl_context, trust_env=False)
     return transport
+
+
+def _session(
+    settings: FetchSettings, ssl_context: ssl.SSLContext, public_only: bool
+) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(
+        limit=settings.concurrency,
+        keepalive_timeout=30.0,
+        ssl=ssl_context,
+        ttl_dns_cache=300,
+        socket_factory=_public_socket if public_only else None,
+    )
+    seconds = settings.timeout.total_seconds()
+    # Per connect and per read, as httpx's timeout; the total deadline is _get's.
+    timeout = aiohttp.ClientTimeout(
+        total=None, connect=seconds, sock_connect=seconds, sock_read=seconds
+    )
+    # Proxies from the environment are not used: they would carry page requests past
+    # the public-address check.
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, trust_env=False,
+        headers={"User-Agent": settings.user_agent},
+    )  # fmt: skip
 
 
 def _client(settings: FetchSettings, transport: HttpTransport) -> httpx.AsyncClient:
