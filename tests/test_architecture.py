@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "monitor.ingest",
             "monitor.ingest.parse",
+            "monitor.ingest.jsonfeed",
             "monitor.ingest.headmeta",
             "monitor.ingest.due",
             "monitor.ingest.decide",

@@ -1,7 +1,8 @@
 """Getting news in: fetch feeds and pages, parse feeds, extract article text, decide.
 
 - ``fetch``: HTTP, the only module importing httpx and aiohttp (network).
-- ``parse``: feed bytes to entries, the only module importing feedparser (pure).
+- ``parse``: feed bytes to entries, the only module importing feedparser (pure);
+  ``jsonfeed``: a JSON Feed's items, read for parse (pure).
 - ``extract``: page HTML to text in worker processes, the only module importing
   trafilatura and py3langid (processes).
 - ``workers``: the worker processes, driven by the event loop: deadlines, replaced

@@ -58,8 +58,9 @@ MAX_REDIRECTS = 5
 #: Longest Retry-After we honour; beyond this a server is asking for more than a poll cycle.
 MAX_RETRY_AFTER = 24 * 3600.0
 _FEED_ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
-    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, "
+    "application/json;q=0.8, */*;q=0.5"
 )
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")

@@ -1,8 +1,10 @@
 """Feed bytes → ParsedFeed: plain-text fields, stable keys, canonical URLs, UTC dates.
 
-The only module importing feedparser. feedparser gets bytes and lower-case headers, never a
-str (a str may be opened as a path or URL) and never a URL. Its ``bozo`` flag is only a
-warning: a feed fails only when no entries can be read from it.
+RSS, Atom and RDF go to feedparser, JSON Feed to ``jsonfeed``; both give entries of one
+shape, made into ``Entry`` here. The only module importing feedparser. feedparser gets
+bytes and lower-case headers, never a str (a str may be opened as a path or URL) and never
+a URL. Its ``bozo`` flag is only a warning: a feed fails only when no entries can be read
+from it.
 
 feedparser is not told where the feed came from: it would resolve a bare guid ("12345")
 against the feed's URL and call the result a link. Relative links are resolved here, and
@@ -24,6 +26,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from monitor.errors import ParseError
+from monitor.ingest import jsonfeed
 from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
 from monitor.text.urls import canonical_url, is_http_url, url_problem
@@ -67,6 +70,8 @@ def parse_feed(
     Raises:
         ParseError: the body holds no readable entries (HTML page, truncated XML, empty).
     """
+    if jsonfeed.looks_like_json(body):
+        return _json_feed(body, url, scope, now)
     body, content_type = _repair_encoding(body, content_type)
     headers = {}
     if content_type:
@@ -92,6 +97,17 @@ def parse_feed(
         entries=_unique(entries),
         warning=warning,
     )
+
+
+def _json_feed(body: bytes, url: str, scope: str, now: datetime) -> ParsedFeed:
+    try:
+        feed, items = jsonfeed.read(body)
+    except jsonfeed.NotJsonFeed as e:
+        raise ParseError(url, f"not a readable feed ({e})"[:300]) from e
+    entries = [e for e in (_entry(raw, url, scope, now) for raw in items) if e is not None]
+    language = feed["language"].strip().split("-")[0].split("_")[0].lower()[:3] or None
+    title = one_line(feed["title"])[:MAX_TITLE]
+    return ParsedFeed(title=title, language=language, entries=_unique(entries))
 
 
 def _bozo(doc: Any) -> str | None:
