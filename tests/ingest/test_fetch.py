@@ -237,6 +237,8 @@ FAULTS: dict[str, tuple[dict[str, Any], type[FetchError], str]] = {
              ResponseTooLarge, "over the 1,000,000 byte cap"),
     "bad gzip": ({"body": b"\x1f\x8b\x08 this is not gzip", "headers": {"Content-Encoding": "gzip"}},
                  FetchError, r"body could not be decoded \(bad compression\)"),
+    "bad deflate": ({"body": b"this is not deflate", "headers": {"Content-Encoding": "deflate"}},
+                    FetchError, r"body could not be decoded \(bad compression\)"),
     "drip": ({"body": b"<p>x</p>" * 40, "drip": 10, "drip_delay": 0.3}, FetchTimeout, ""),
     "server error": ({"status": 500}, HTTPStatusError, "HTTP 500"),
     "loop": ({"status": 302, "headers": {"Location": "/fault/loop"}}, FetchError, "more than 5 redirects"),

@@ -156,7 +156,8 @@ class Fetcher:
                     return await _exchange(hop, url, headers, cap)
             except AddressNotAllowed as e:
                 raise AddressNotAllowed(url, str(e)) from e
-            # Before TimeoutError: aiohttp's read timeouts are TimeoutErrors too.
+            # Before TimeoutError, which aiohttp's read timeouts are too: they get their
+            # own message, and TimeoutError is left to the deadline.
             except (httpx.HTTPError, aiohttp.ClientError) as e:
                 raise _translate(url, e) from e
             except TimeoutError as e:
@@ -320,8 +321,9 @@ def _translate(url: str, e: httpx.HTTPError | aiohttp.ClientError) -> FetchError
 
 
 def _bad_encoding(e: BaseException) -> bool:
-    # aiohttp says a body it could not gunzip only in its message.
-    return isinstance(e, aiohttp.ClientPayloadError) and "encoding" in str(e).lower()
+    # aiohttp says a body it could not gunzip only in its message ("Can not decode
+    # content-encoding: gzip"); a truncated chunked body is a transfer-encoding error.
+    return isinstance(e, aiohttp.ClientPayloadError) and "content-encoding" in str(e).lower()
 
 
 class StaticTransport(httpx.AsyncBaseTransport):
