@@ -12,7 +12,7 @@
 - ``decide``: what one poll of one feed changes, from what was fetched (pure).
 - ``corrections``: which stored entries the feed corrected, and which to follow (pure).
 - ``headmeta``: a page's title, author and date from its head tags (pure).
-- ``slots``: request slots where article pages go before feeds.
+- ``slots``: request slots where article pages go before feeds, in all and per host.
 - ``reading``: a new article's page read whole in a worker: extracted, made the
   article, matched and given its story features, beside the extraction;
 - ``lifeline``: extraction processes die with the monitor, however it dies;

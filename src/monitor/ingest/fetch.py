@@ -49,7 +49,7 @@ from monitor.errors import (
     ResponseTooLarge,
     TooManyRedirects,
 )
-from monitor.ingest.slots import Slots
+from monitor.ingest.slots import HostLimiter, Slots
 from monitor.text.html import one_line
 from monitor.text.urls import host_of, url_problem
 from monitor.types import FetchResult
@@ -90,7 +90,7 @@ class Fetcher:
         self._settings = settings
         self._deadline = settings.timeout.total_seconds()
         self._slots = Slots(settings.concurrency)
-        self._hosts = _HostLimiter(settings.per_host)
+        self._hosts = HostLimiter(settings.per_host)
         context = httpx.create_ssl_context()
         public_pages = not settings.allow_private_addresses
         self._feeds = _client(settings, transport or _network(settings, context, False))
@@ -409,25 +409,3 @@ def _is_public(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
-
-
-class _HostLimiter:
-    """At most ``per_host`` requests at once to each host; forgets idle hosts."""
-
-    def __init__(self, per_host: int) -> None:
-        self._per_host = per_host
-        self._hosts: dict[str, tuple[Slots, int]] = {}
-
-    @asynccontextmanager
-    async def slot(self, host: str, *, urgent: bool) -> AsyncIterator[None]:
-        semaphore, users = self._hosts.get(host, (Slots(self._per_host), 0))
-        self._hosts[host] = (semaphore, users + 1)
-        try:
-            async with semaphore.hold(urgent=urgent):
-                yield
-        finally:
-            semaphore, users = self._hosts[host]
-            if users <= 1:
-                del self._hosts[host]
-            else:
-                self._hosts[host] = (semaphore, users - 1)

@@ -52,3 +52,25 @@ class Slots:
                     waiter.set_result(None)
                     return
         self._free += 1
+
+
+class HostLimiter:
+    """At most ``per_host`` requests at once to each host; forgets idle hosts."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = per_host
+        self._hosts: dict[str, tuple[Slots, int]] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str, *, urgent: bool) -> AsyncIterator[None]:
+        semaphore, users = self._hosts.get(host, (Slots(self._per_host), 0))
+        self._hosts[host] = (semaphore, users + 1)
+        try:
+            async with semaphore.hold(urgent=urgent):
+                yield
+        finally:
+            semaphore, users = self._hosts[host]
+            if users <= 1:
+                del self._hosts[host]
+            else:
+                self._hosts[host] = (semaphore, users - 1)
