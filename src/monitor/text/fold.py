@@ -219,11 +219,13 @@ def slug_forms(term: str, *, prefix: bool = False) -> list[str]:
     left with a single word under four letters is no spelling of anything, and a short
     word takes no possessive ("uss" is a ship, not "US's").
     """
-    composed = unicodedata.normalize("NFC", term)
-    joined = _INNER_MARK.sub("", composed)
     own = fold_term(term)
     forms: list[str] = []
-    for form in (joined, _ascii_letters(composed), _ascii_letters(joined)):
+    # Most terms are plain ASCII words, with no spelling but the possessive.
+    plain = term.isascii() and not _INNER_MARK.search(term)
+    composed = unicodedata.normalize("NFC", term)
+    joined = _INNER_MARK.sub("", composed)
+    for form in () if plain else (joined, _ascii_letters(composed), _ascii_letters(joined)):
         folded = fold_term(form)
         words = folded.split()
         if folded == own or folded in forms or not words:
