@@ -40,7 +40,7 @@ def test_add_refuses_what_is_not_a_feed_unless_told(server: FeedServer, tmp_path
     refused = invoke("--config", str(config), "feeds", "add", page)
     assert refused.returncode == 1
     assert refused.stderr.startswith(
-        f"monitor: {page} is not a feed I can read: not a readable feed"
+        f"monitor: {page} is not a feed I can read: a web page that names no feed in its head"
     )
     assert "--no-check" in refused.stderr
     assert load_config(config).feed(page) is None
@@ -49,6 +49,57 @@ def test_add_refuses_what_is_not_a_feed_unless_told(server: FeedServer, tmp_path
     assert load_config(config).feed("Page") is not None
     twice = invoke("--config", str(config), "feeds", "add", page, "--no-check", "--name", "Again")
     assert (twice.returncode, "is already there as 'Page'" in twice.stderr) == (1, True)
+
+
+def _site(server: FeedServer, links: str) -> str:
+    head = f"<html><head><title>Agencia</title>{links}</head><body><p>news</p></body></html>"
+    return server.add("/", head, content_type="text/html; charset=utf-8")
+
+
+def test_add_given_a_site_takes_the_feed_its_page_names(server: FeedServer, tmp_path: Path) -> None:
+    config = config_dir(tmp_path)
+    feed = server.add("/feed/", rss("Agencia Demo", [story("a", "Cuba", "Havana.", "es")]))
+    server.add("/comments/feed/", rss("Comments", [story("c", "Re: Cuba", "Yes.", "es")]))
+    site = _site(server, (
+        '<link rel="stylesheet" href="/a.css">'
+        '<link rel="alternate" type="application/rss+xml" title="Agencia" href="/feed/">'
+        "<link rel='alternate' type='application/rss+xml' href='/comments/feed/'>"
+    ))  # fmt: skip
+    added = invoke("--config", str(config), "feeds", "add", site)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.splitlines() == [
+        f"{site} is a web page; the feed it names: {feed}",
+        f"  it also names: {server.url('/comments/feed/')}",
+        f"{feed}: Agencia Demo, 1 entries",
+        f"added 'Agencia Demo' to {config / 'feeds.yaml'}",
+    ]
+    added_feed = load_config(config).feed("Agencia Demo")
+    assert added_feed is not None and added_feed.url == feed
+    # The same site again, under another name, is the same feed, already there.
+    again = invoke("--config", str(config), "feeds", "add", site, "--name", "Otra")
+    assert again.returncode == 1 and "is already there as 'Agencia Demo'" in again.stderr
+
+
+def test_a_named_feed_that_fails_gives_way_to_the_next_and_all_failing_say_why(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    config = config_dir(tmp_path)
+    server.add("/gone.xml", status=404)
+    atom = server.add("/atom.xml", rss("Second", [story("b", "Cuba", "Havana.", "es")]))
+    site = _site(server, (
+        '<link rel="alternate" type="application/rss+xml" href="/gone.xml">'
+        '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
+    ))  # fmt: skip
+    added = invoke("--config", str(config), "feeds", "add", site)
+    assert added.returncode == 0, added.stderr
+    assert f"the feed it names: {atom}" in added.stdout
+    server.add("/atom.xml", status=500)
+    refused = invoke("--config", str(config_dir(tmp_path / "other")), "feeds", "add", site)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"monitor: {site} is not a feed I can read: a web page whose feeds cannot be read "
+        f"({server.url('/gone.xml')}: HTTP 404) (add it anyway with --no-check)"
+    )
 
 
 def test_list_remove_and_unknown_names(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from monitor.ingest.headmeta import HEAD_BYTES, head_metadata
+from monitor.ingest.headmeta import HEAD_BYTES, feed_links, head_metadata
 
 
 def page(head: str, body: str = "<p>Text.</p>") -> bytes:
@@ -84,3 +84,21 @@ def test_head_tags_are_read_in_the_pages_charset(declared: str, encoding: str) -
     ).encode(encoding)
     found = head_metadata(page)
     assert (found.title, found.author) == ("Díaz-Canel habla", "Redacción Económica")
+
+
+def test_the_feeds_a_page_names_in_its_head() -> None:
+    head = (
+        '<link rel="stylesheet" href="/style.css">'
+        '<link rel="alternate" type="application/rss+xml" title="Noticias" href="/feed/">'
+        "<link rel='alternate' type='application/atom+xml' href='atom.xml?a=1&amp;b=2'>"
+        '<LINK REL="Alternate" TYPE="application/feed+json" HREF="https://cdn.example.net/f.json">'
+        '<link rel="alternate" hreflang="en" href="/en/">'  # a translation, not a feed
+        '<link rel="alternate" type="application/rss+xml" href="/feed/">'  # again
+    )
+    body = '<link rel="alternate" type="application/rss+xml" href="/in-the-body/">'
+    assert feed_links(page(head, body), "https://ex.org/noticias/") == (
+        "https://ex.org/feed/",
+        "https://ex.org/noticias/atom.xml?a=1&b=2",
+        "https://cdn.example.net/f.json",
+    )
+    assert feed_links(page("<title>No feeds</title>"), "https://ex.org/") == ()

@@ -60,9 +60,14 @@ def add(
     title = ""
     if not no_check:
         try:
-            parsed = run_async(probe(url, config.settings.fetch))
+            found = run_async(probe(url, config.settings.fetch))
         except FeedError as e:
             fail(f"{url} is not a feed I can read: {e} (add it anyway with --no-check)")
+        if found.url != url:
+            click.echo(f"{url} is a web page; the feed it names: {found.url}")
+            for other in found.others:
+                click.echo(f"  it also names: {other}")
+        url, parsed = found.url, found.feed
         title, language = parsed.title, language or parsed.language
         click.echo(f"{url}: {parsed.title or 'untitled'}, {len(parsed.entries)} entries")
     if interval:

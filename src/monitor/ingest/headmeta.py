@@ -1,4 +1,5 @@
-"""A page's title, author and date from its head tags, for entries whose feed lacks them.
+"""A page's title, author and date from its head tags, for entries whose feed lacks them;
+and the feeds a page names in its head, for ``feeds add`` given a site's address.
 
 Pure. trafilatura's own metadata pass (htmldate's search of the whole page, author and
 category heuristics) costs more than a third of the extraction of a real news page, and
@@ -14,6 +15,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urljoin
 
 #: How much of the page is searched: heads are rarely longer, JSON-LD sits near the top.
 HEAD_BYTES = 200_000
@@ -44,6 +46,15 @@ _DATE_KEYS = (
 )  # fmt: skip
 
 
+_LINK = re.compile(rb"<link\s[^>]*>", re.IGNORECASE)
+#: The media types a page names its feeds by (``<link rel=alternate type=…>``), the
+#: most common first.
+FEED_TYPES = (
+    "application/rss+xml", "application/atom+xml", "application/feed+json",
+    "application/rdf+xml",
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class HeadMetadata:
     title: str | None = None
@@ -66,6 +77,37 @@ def head_metadata(page: bytes) -> HeadMetadata:
     if published is None and (found := _LD_DATE.search(top)):
         published = _date(_text(found.group(1), codec))
     return HeadMetadata(title=title, author=author, published=published)
+
+
+def feed_links(page: bytes, base: str) -> tuple[str, ...]:
+    """The feeds the page's head names (``<link rel="alternate" type="application/rss+xml"
+    href=…>``), as absolute URLs, in the page's order, each once."""
+    top = page[:HEAD_BYTES]
+    end = _HEAD_END.search(top)
+    head = top[: end.start()] if end else top
+    codec = _codec(head)
+    found: list[str] = []
+    for tag in _LINK.finditer(head):
+        attributes = _attributes(tag.group(), codec)
+        rels = attributes.get("rel", "").lower().split()
+        kind = attributes.get("type", "").lower().split(";")[0].strip()
+        href = attributes.get("href", "").strip()
+        if "alternate" in rels and kind in FEED_TYPES and href:
+            url = urljoin(base, href)
+            if url not in found:
+                found.append(url)
+    return tuple(found)
+
+
+def _attributes(tag: bytes, codec: str) -> dict[str, str]:
+    """A tag's attributes, names lower-cased, the first of each."""
+    found: dict[str, str] = {}
+    for m in _ATTRIBUTE.finditer(tag):
+        found.setdefault(
+            _text(m.group(1), codec).lower(),
+            _text(m.group(2) or m.group(3) or m.group(4) or b"", codec),
+        )
+    return found
 
 
 def _metas(head: bytes, codec: str) -> dict[str, str]:
