@@ -74,10 +74,12 @@ def test_add_given_a_site_takes_the_feed_its_page_names(server: FeedServer, tmp_
         f"added 'Agencia Demo' to {config / 'feeds.yaml'}",
     ]
     added_feed = load_config(config).feed("Agencia Demo")
-    assert added_feed is not None and added_feed.url == feed
+    assert added_feed is not None
+    assert added_feed.url == feed
     # The same site again, under another name, is the same feed, already there.
     again = invoke("--config", str(config), "feeds", "add", site, "--name", "Otra")
-    assert again.returncode == 1 and "is already there as 'Agencia Demo'" in again.stderr
+    assert again.returncode == 1
+    assert "is already there as 'Agencia Demo'" in again.stderr
 
 
 def test_a_named_feed_that_fails_gives_way_to_the_next_and_all_failing_say_why(
