@@ -283,3 +283,19 @@ def test_a_page_redirect_is_followed_and_its_final_address_kept(server: FeedServ
     old = server.add("/old-story", status=301, headers={"Location": "/story.html"})
     got = run(lambda f: f.fetch_page(old), allow_private_addresses=True)
     assert (got.status, got.final_url, got.url) == (200, url, old)
+
+
+def test_long_response_headers_are_taken_and_too_long_ones_said(server: FeedServer) -> None:
+    # Real news sites send Content-Security-Policy headers of 10-20 KB.
+    policy = "default-src 'self' " + " ".join(f"https://cdn{i}.example.com" for i in range(700))
+    assert len(policy) > 16_000
+    body = "<html><body><p>x</p></body></html>"
+    url = server.add("/csp.html", body, content_type="text/html",
+                     headers={"Content-Security-Policy": policy})  # fmt: skip
+    settings = {"allow_private_addresses": True}
+    assert run(lambda f: f.fetch_page(url), **settings).body == body.encode()
+    assert run(lambda f: f.fetch_feed(url), **settings).status == 200
+    huge = server.add("/huge.html", body, content_type="text/html",
+                      headers={"X-Padding": "x" * 100_000})  # fmt: skip
+    with pytest.raises(FetchError, match="Got more than 65536 bytes"):
+        run(lambda f: f.fetch_page(huge), **settings)

@@ -55,6 +55,10 @@ from monitor.text.urls import host_of, url_problem
 from monitor.types import FetchResult
 
 MAX_REDIRECTS = 5
+#: Longest response header line taken. aiohttp's default, 8 KiB, refuses the pages of
+#: sites whose Content-Security-Policy or Set-Cookie is longer, as real ones are;
+#: browsers and curl take far more.
+LONGEST_HEADER = 64 * 1024
 #: Longest Retry-After we honour; beyond this a server is asking for more than a poll cycle.
 MAX_RETRY_AFTER = 24 * 3600.0
 _FEED_ACCEPT = (
@@ -374,6 +378,7 @@ def _session(
     return aiohttp.ClientSession(
         connector=connector, timeout=timeout, trust_env=False,
         headers={"User-Agent": settings.user_agent},
+        max_line_size=LONGEST_HEADER, max_field_size=LONGEST_HEADER,
     )  # fmt: skip
 
 
