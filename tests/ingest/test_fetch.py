@@ -299,3 +299,14 @@ def test_long_response_headers_are_taken_and_too_long_ones_said(server: FeedServ
                       headers={"X-Padding": "x" * 100_000})  # fmt: skip
     with pytest.raises(FetchError, match="Got more than 65536 bytes"):
         run(lambda f: f.fetch_page(huge), **settings)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "latin-1"])
+def test_a_redirect_to_an_address_with_accents_arrives(server: FeedServer, charset: str) -> None:
+    # Servers send a Location's "ñ" as UTF-8, or, older Spanish ones, as Latin-1.
+    page = server.add("/noticias/a%C3%B1o-nuevo.html", "<p>x</p>", content_type="text/html")
+    location = "/noticias/año-nuevo.html".encode(charset).decode("latin-1")  # sent as bytes
+    old = server.add(f"/old-{charset}", status=301, headers={"Location": location})
+    settings = {"allow_private_addresses": True}
+    assert run(lambda f: f.fetch_page(old), **settings).final_url == page
+    assert run(lambda f: f.fetch_feed(old), **settings).final_url == page

@@ -173,7 +173,7 @@ class Fetcher:
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """One response, whichever client carried it: its headers' ``get`` ignores case."""
+    """One response, whichever client carried it; its headers are read by lower-case name."""
 
     status: int
     headers: Mapping[str, str]
@@ -195,6 +195,21 @@ def _via_httpx(client: httpx.AsyncClient) -> _Hop:
     return hop
 
 
+def _headers(raw: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
+    """Response headers by lower-case name, the first of each, read as httpx reads them:
+    UTF-8, else Latin-1. aiohttp keeps a byte that is not UTF-8 as a lone surrogate, which
+    a URL then drops: a Spanish site's redirect to ".../año" (ñ in Latin-1) went to
+    ".../ao" and a 404."""
+    found: dict[str, str] = {}
+    for name, value in raw:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+        found.setdefault(name.decode("latin-1").lower(), text)
+    return found
+
+
 class _Session:
     """An aiohttp session made at first use, inside the event loop that uses it."""
 
@@ -207,7 +222,8 @@ class _Session:
         if self._session is None:
             self._session = self._make()
         async with self._session.get(url, headers=headers, allow_redirects=False) as r:
-            yield _Answer(r.status, r.headers, str(r.url), lambda: r.content.iter_chunked(_CHUNK))
+            chunks = r.content.iter_chunked
+            yield _Answer(r.status, _headers(r.raw_headers), str(r.url), lambda: chunks(_CHUNK))
 
     async def aclose(self) -> None:
         if self._session is not None:
