@@ -60,7 +60,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("jobs", ("monitor.jobs.*",)),
-    ("service and CLI", ("monitor.service.*", "monitor.cli.*", "monitor.__main__")),
+    (
+        "service and CLI",
+        ("monitor.service.*", "monitor.cli.*", "monitor.__main__", "monitor.launch"),
+    ),
 )
 
 #: Each third-party library (and the few stdlib modules that are a seam) is imported by

@@ -1,5 +1,5 @@
 """``python -m monitor``: the same command as ``monitor``."""
 
-from monitor.cli import main
+from monitor.launch import main
 
 main()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from monitor.text.fold import FoldedText, fold_term, spacings
+from monitor.text.fold import FoldedText, fold_term, normalize, spacings
 
 
 @pytest.mark.parametrize(
@@ -23,6 +25,18 @@ from monitor.text.fold import FoldedText, fold_term, spacings
 )
 def test_terms_fold_to_one_spelling(text: str, folded: str) -> None:
     assert fold_term(text) == folded
+
+
+def test_every_format_character_is_dropped_and_nothing_else() -> None:
+    every = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(every) > 150  # soft hyphen, zero-width and direction marks, tags...
+    text = "Cu" + "".join(every) + "ba\u00a0y\u2003EE.UU.\u2028"
+    assert normalize(text) == "Cuba\u00a0y\u2003EE.UU.\u2028"  # spaces are not Cf
+
+
+def test_normalize_composes_after_dropping_what_splits_a_letter_from_its_accent() -> None:
+    assert normalize("Di\u200b\u0301az") == "Díaz"
+    assert normalize("Díaz") == "Díaz"
 
 
 def test_case_sensitive_folding_keeps_case_but_not_accents() -> None:
