@@ -21,7 +21,6 @@ from monitor.ingest.extract import Setup, detect_language, extract_html
 from monitor.matching.matcher import Matcher
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.stories.features import features_of
-from monitor.text.fold import normalize
 from monitor.types import Article, Entry, Feed, Hit, PageNeeds, StoryFeatures
 
 #: This worker's matcher and the fingerprint of its watchlists.
@@ -53,9 +52,7 @@ class Read:
 
 
 def warm_up() -> None:
-    """Load what taking story features reads (the word lists of both languages) and what
-    normalizing a text does (its table of format characters)."""
-    normalize("Díaz-Canel")
+    """Load what taking story features reads (the word lists of both languages)."""
     features_of("Warm up", "Cuba y Estados Unidos: the warm-up text.", "en", datetime.now(UTC))
     features_of("Warm up", "Cuba y Estados Unidos: el texto de prueba.", "es", datetime.now(UTC))
 
