@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -208,3 +209,28 @@ def test_a_worker_killed_while_the_pool_starts_fails_no_page() -> None:
 
     pages = asyncio.run(main())
     assert [p.text for p in pages] == [f"page {n}" for n in range(4)]
+
+
+def test_a_pool_closed_while_its_workers_start_leaves_none_running() -> None:
+    # A cycle whose new pages all fail before extraction (refused links) closes the pool
+    # while its workers are still starting, in a thread a closing pool cannot stop. Our
+    # end of each socket was then closed only by the garbage collector, and with the
+    # collection late the worker lived on: the endurance test counted a stray worker.
+    async def main() -> list[Any]:
+        async with ExtractorPool(2, 10.0, function=misbehave) as pool:
+            pool.warm()
+            for _ in range(3):
+                await asyncio.sleep(0)  # the starts are under way, in their threads
+            workers = list(pool._live)
+        return [w.process for w in workers]
+
+    gc.disable()  # as when no collection comes in time
+    try:
+        processes = asyncio.run(main())
+        assert len(processes) == 2
+        deadline = time.monotonic() + 20
+        while any(p.pid is None or p.is_alive() for p in processes):
+            assert time.monotonic() < deadline, [p.pid for p in processes]
+            time.sleep(0.05)
+    finally:
+        gc.enable()

@@ -117,6 +117,8 @@ def test_polls_digests_reloads_and_stops(running: Running, site: Site, tmp_path:
     # The digest fires at digest.time, into data/digests/.
     digests = tmp_path / "data" / "digests"
     assert wait_for(lambda: any(digests.glob("*.eml"))), running.events()
+    # The event is logged once the file is in place: wait for it too.
+    assert wait_for(lambda: any(e.get("event") == "digest" for e in running.events()))
     digest = next(e for e in running.events() if e.get("event") == "digest")
     assert digest["items"] == 1
     # A new watchlist applies from the next cycle.

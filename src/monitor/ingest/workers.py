@@ -46,6 +46,16 @@ STARTS = 2
 HANDOVERS = 3
 
 
+def start_forkserver() -> None:
+    """Start the extraction forkserver now, before a pool asks for it (``monitor.launch``):
+    it loads the extractor while the command imports. Called from the main thread, which
+    the event loop runs in too: the parent-death signal follows the starting thread."""
+    os.environ[PARENT_ENV] = str(os.getpid())
+    give_large_blocks_back()
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["monitor.ingest._preload"])
+    forkserver.ensure_running()
+
+
 def default_workers() -> int:
     """One worker per core this process may run on."""
     return max(1, len(os.sched_getaffinity(0)))
@@ -87,6 +97,8 @@ class _Worker:
         self.done = 0
         self.gone = False  # hung up, killed or dead: takes no job
         self.transport: asyncio.Transport | None = None
+        #: Our end of its socket until the transport holds it.
+        self.end: Connection | socket.socket | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     @property
@@ -151,13 +163,17 @@ class _Worker:
         self.pool.discard(self)
 
     def hang_up(self) -> None:
-        """Close the socket: the worker reads its end and exits."""
+        """Close the socket: the worker reads its end and exits. One still starting (its
+        start is in a thread, which a closing pool cannot stop) exits as soon as it is
+        up; left to the garbage collector, our end stayed open and it lived on."""
         self.gone = True
         if self.transport is not None:
             sock = self.transport.get_extra_info("socket")
             with contextlib.suppress(OSError):  # closed already
                 sock.shutdown(socket.SHUT_RDWR)
             self.transport.abort()
+        elif self.end is not None:
+            self.end.close()
 
     def kill(self) -> None:
         self.hang_up()
@@ -307,11 +323,13 @@ class WorkerPool:
         )
         worker = _Worker(self, process, alone=alone)
         worker.ready.add_done_callback(_quiet)
+        worker.end = ours
         if not alone:
             self._live.append(worker)  # seen by pids() from the start
         try:
             await asyncio.to_thread(_start, process, theirs)
             sock = socket.socket(fileno=os.dup(ours.fileno()))
+            worker.end = sock
             ours.close()
             loop = asyncio.get_running_loop()
             worker.transport, _ = await loop.create_unix_connection(
