@@ -234,3 +234,34 @@ def test_a_pool_closed_while_its_workers_start_leaves_none_running() -> None:
             time.sleep(0.05)
     finally:
         gc.enable()
+
+
+def _parent_of(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def test_a_killed_forkserver_is_started_again_for_the_next_worker() -> None:
+    # The forkserver holds the extractor's whole heap, a first choice for the OOM killer,
+    # and the service keeps its pool for days: the workers it starts after must start.
+    # Killed just before a worker is asked of it, it dies while forking: that start
+    # failed with an error nobody caught, and every page after waited forever.
+    async def page(pool: ExtractorPool) -> str:
+        found = await asyncio.wait_for(pool.extract(b"x", "u"), 20)
+        assert found is not None
+        return found.title or ""
+
+    async def main() -> tuple[list[str], int, int]:
+        async with ExtractorPool(1, 10.0, max_tasks_per_child=2, function=misbehave) as pool:
+            titles = [await page(pool)]
+            killed = _parent_of(pool.pids()[0])
+            titles.append(await page(pool))  # the worker retires after this one
+            os.kill(killed, signal.SIGKILL)
+            titles.append(await page(pool))
+            server = _parent_of(pool.pids()[0])
+            titles += [await page(pool) for _ in range(3)]
+            return titles, killed, server
+
+    titles, killed, server = asyncio.run(main())
+    assert len(set(titles)) == 3  # a worker per two pages, the last two after the kill
+    assert server != killed

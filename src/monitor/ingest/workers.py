@@ -317,6 +317,9 @@ class WorkerPool:
         return False
 
     async def _spawn(self, *, alone: bool) -> _Worker:
+        # A forkserver that died (killed) is started again here, from the event loop's
+        # thread (see warm), rather than by the start itself, in a passing thread.
+        forkserver.ensure_running()
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=serve, args=(theirs, os.getpid(), self._setup, self.max_tasks), daemon=True
@@ -338,7 +341,10 @@ class WorkerPool:
             pid = await worker.ready
         except BaseException as e:
             self.discard(worker)
-            if isinstance(e, OSError):
+            # Any failure is a start that died: an OSError, or the EOFError of a
+            # forkserver killed while it forked (the next start begins a new one).
+            # Let through, it ended the replacing task and left pages waiting forever.
+            if isinstance(e, Exception):
                 raise _Died() from e
             raise
         log.debug("extraction worker %s started", pid)
