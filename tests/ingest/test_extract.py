@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -265,3 +266,40 @@ def test_a_killed_forkserver_is_started_again_for_the_next_worker() -> None:
     titles, killed, server = asyncio.run(main())
     assert len(set(titles)) == 3  # a worker per two pages, the last two after the kill
     assert server != killed
+
+
+def test_a_worker_stuck_in_its_start_fails_the_page_within_the_deadlines() -> None:
+    # A worker that never reports ready (its setup stuck) held every page, and the cycle,
+    # forever; a start has the page deadline now, and is tried again once per start.
+    async def main() -> BaseException | None:
+        setup = (time.sleep, (3600,))
+        async with ExtractorPool(1, 1.0, function=misbehave, setup=setup) as pool:
+            try:
+                await asyncio.wait_for(pool.extract(b"x", "u"), 30)
+            except ExtractError as e:
+                return e
+        return None
+
+    started = time.monotonic()
+    error = asyncio.run(main())
+    assert str(error) == "extraction workers not ready within 1s, twice"
+    assert time.monotonic() - started < 15
+
+
+def test_a_forkserver_that_stops_answering_is_replaced() -> None:
+    async def main() -> tuple[str, str]:
+        async with ExtractorPool(1, 2.0, max_tasks_per_child=1, function=misbehave) as pool:
+            first = await pool.extract(b"x", "u")  # the worker retires after it
+            assert first is not None
+            server = _parent_of(int(first.title or 0))
+            os.kill(server, signal.SIGSTOP)  # alive, and deaf
+            try:
+                later = await asyncio.wait_for(pool.extract(b"x", "u"), 30)
+            finally:
+                with contextlib.suppress(ProcessLookupError):  # killed by the pool
+                    os.kill(server, signal.SIGKILL)
+            assert later is not None
+            return str(server), str(_parent_of(int(later.title or 0)))
+
+    stopped, server = asyncio.run(main())
+    assert server != stopped

@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 from collections import deque
 from collections.abc import Callable
@@ -42,6 +43,8 @@ T = TypeVar("T")
 DEPTH = 2
 #: Tries to start a worker before its place is given up.
 STARTS = 2
+#: Why a start failed, when nothing more is known.
+DIED = "died while starting"
 #: How often a job not yet begun may be handed on from a worker that went away.
 HANDOVERS = 3
 
@@ -71,7 +74,27 @@ def _start(process: BaseProcess, theirs: Connection) -> None:
 
 
 class _Died(Exception):
-    """The worker went away while the job ran."""
+    """The worker went away while the job ran, or never came (then saying why)."""
+
+
+async def _kill_forkserver() -> None:
+    """Kill a forkserver that stopped answering: the thread waiting on it then reads
+    the end, and the next start begins a new one once this one is dead (a dying one
+    still looks alive to it). multiprocessing keeps its pid on a private attribute,
+    hence the care; it reaps it itself, so we only watch it become a zombie."""
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if not isinstance(pid, int):
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    for _ in range(100):  # bounded: a second at most
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return
+        except (OSError, IndexError):
+            return
+        await asyncio.sleep(0.01)
 
 
 class _Job:
@@ -240,6 +263,8 @@ class WorkerPool:
         self._slots: asyncio.Semaphore | None = None
         self._alone: _Worker | None = None
         self._alone_turn: asyncio.Lock | None = None
+        #: Why the last start failed, for the pages that then fail.
+        self._why = DIED
 
     @property
     def workers(self) -> int:
@@ -284,7 +309,7 @@ class WorkerPool:
     async def _start(self, count: int) -> None:
         started = await asyncio.gather(*(self._start_one() for _ in range(count)))
         if not any(started):
-            raise _Died()
+            raise _Died(self._why)
 
     async def _started(self) -> None:
         """The workers, started; a start that dying workers broke (killed, out of
@@ -299,7 +324,7 @@ class WorkerPool:
             except _Died:
                 if starting is self._starting:  # the first page to see it starts anew
                     self._starting = None
-        raise ExtractError("extraction workers died while starting, twice")
+        raise ExtractError(f"extraction workers {self._why}, twice")
 
     async def _start_one(self) -> bool:
         """One worker in service; False when it died starting, time after time."""
@@ -307,12 +332,12 @@ class WorkerPool:
             try:
                 await self._spawn(alone=False)
                 return True
-            except _Died:
-                continue
+            except _Died as e:
+                self._why = str(e) or DIED
         if not any(not w.gone for w in self._live):
             self._starting = None  # the next page starts them anew
             for job in self._pending:
-                _fail(job, ExtractError("extraction workers died while starting, twice"))
+                _fail(job, ExtractError(f"extraction workers {self._why}, twice"))
             self._pending.clear()
         return False
 
@@ -330,15 +355,23 @@ class WorkerPool:
         if not alone:
             self._live.append(worker)  # seen by pids() from the start
         try:
-            await asyncio.to_thread(_start, process, theirs)
-            sock = socket.socket(fileno=os.dup(ours.fileno()))
-            worker.end = sock
-            ours.close()
-            loop = asyncio.get_running_loop()
-            worker.transport, _ = await loop.create_unix_connection(
-                lambda: Channel(worker.received, worker.lost), sock=sock
-            )
-            pid = await worker.ready
+            # A start has the page deadline too: a worker stuck in its setup, or a
+            # forkserver that never answers, kept every page waiting, and the cycle.
+            async with asyncio.timeout(self.timeout):
+                await asyncio.to_thread(_start, process, theirs)
+                sock = socket.socket(fileno=os.dup(ours.fileno()))
+                worker.end = sock
+                ours.close()
+                loop = asyncio.get_running_loop()
+                worker.transport, _ = await loop.create_unix_connection(
+                    lambda: Channel(worker.received, worker.lost), sock=sock
+                )
+                pid = await worker.ready
+        except TimeoutError as e:
+            if process.pid is None:  # the forkserver took the request and never answered
+                await _kill_forkserver()
+            self.discard(worker)
+            raise _Died(f"not ready within {self.timeout:g}s") from e
         except BaseException as e:
             self.discard(worker)
             # Any failure is a start that died: an OSError, or the EOFError of a
@@ -442,9 +475,9 @@ class WorkerPool:
         for _attempt in range(STARTS):
             try:
                 return await self._spawn(alone=True)
-            except _Died:
-                continue
-        raise ExtractError("extraction workers died while starting, twice")
+            except _Died as e:
+                self._why = str(e) or DIED
+        raise ExtractError(f"extraction workers {self._why}, twice")
 
     def _everyone(self) -> list[_Worker]:
         return [*self._live, *([self._alone] if self._alone else [])]
