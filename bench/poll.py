@@ -52,7 +52,7 @@ import trafilatura
 import procs
 from monitor.config.schema import FetchSettings
 from monitor.ingest.extract import extract_html
-from monitor.ingest.workers import default_workers
+from monitor.ingest.spawning import default_workers
 from newsserver import NewsServer, Site
 from procs import Sampled
 

@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "monitor.ingest.slots",
             "monitor.ingest.extract",
             "monitor.ingest.workers",
+            "monitor.ingest.spawning",
             "monitor.ingest.wire",
             "monitor.ingest._preload",
             "monitor.ingest.lifeline",

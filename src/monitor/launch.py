@@ -45,7 +45,7 @@ def command_of(argv: list[str]) -> str | None:
 
 def main() -> None:
     if command_of(sys.argv[1:]) in _EXTRACTING:
-        from monitor.ingest.workers import start_forkserver
+        from monitor.ingest.spawning import start_forkserver
 
         start_forkserver()
     enabled = gc.isenabled()

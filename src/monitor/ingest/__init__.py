@@ -7,7 +7,8 @@
   trafilatura and py3langid (processes).
 - ``workers``: the worker processes, driven by the event loop: deadlines, replaced
   workers, the page that kills them found (processes); ``wire``: the worker's loop and
-  the framing of the socket between it and the monitor.
+  the framing of the socket between it and the monitor; ``spawning``: the forkserver
+  and a worker's start, standard library only (``monitor.launch`` imports it first).
 - ``due``: when a feed is polled next (pure).
 - ``decide``: what one poll of one feed changes, from what was fetched (pure).
 - ``corrections``: which stored entries the feed corrected, and which to follow (pure).

@@ -18,20 +18,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import multiprocessing
 import os
 import pickle
-import signal
 import socket
 from collections import deque
 from collections.abc import Callable
-from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from monitor.errors import ExtractError, PageBreaksWorkers
 from monitor.ingest.lifeline import PARENT_ENV, give_large_blocks_back
+from monitor.ingest.spawning import (
+    context,
+    dead,
+    default_workers,
+    ensure_forkserver,
+    kill_forkserver,
+    start_process,
+)
 from monitor.ingest.wire import Channel, Setup, frame, serve
 
 log = logging.getLogger(__name__)
@@ -49,30 +54,6 @@ DIED = "died while starting"
 HANDOVERS = 3
 
 
-def start_forkserver() -> None:
-    """Start the extraction forkserver now, before a pool asks for it (``monitor.launch``):
-    it loads the extractor while the command imports. Called from the main thread, which
-    the event loop runs in too: the parent-death signal follows the starting thread."""
-    os.environ[PARENT_ENV] = str(os.getpid())
-    give_large_blocks_back()
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["monitor.ingest._preload"])
-    forkserver.ensure_running()
-
-
-def default_workers() -> int:
-    """One worker per core this process may run on."""
-    return max(1, len(os.sched_getaffinity(0)))
-
-
-def _start(process: BaseProcess, theirs: Connection) -> None:
-    """Start the worker, then close our copy of its end (its death then reads as the end
-    of the socket). In one thread, so a cancelled start never closes it mid-start."""
-    try:
-        process.start()
-    finally:
-        theirs.close()
-
-
 class _Died(Exception):
     """The worker went away while the job ran, or never came (then saying why)."""
 
@@ -80,19 +61,10 @@ class _Died(Exception):
 async def _kill_forkserver() -> None:
     """Kill a forkserver that stopped answering: the thread waiting on it then reads
     the end, and the next start begins a new one once this one is dead (a dying one
-    still looks alive to it). multiprocessing keeps its pid on a private attribute,
-    hence the care; it reaps it itself, so we only watch it become a zombie."""
-    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
-    if not isinstance(pid, int):
-        return
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
+    still looks alive to ``ensure_forkserver``)."""
+    pid = kill_forkserver()
     for _ in range(100):  # bounded: a second at most
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
-                    return
-        except (OSError, IndexError):
+        if pid is None or dead(pid):
             return
         await asyncio.sleep(0.01)
 
@@ -250,10 +222,7 @@ class WorkerPool:
         self._workers = workers or default_workers()
         self.timeout = timeout
         self.max_tasks = max_tasks_per_child
-        # forkserver: workers start from a clean process with trafilatura preloaded, not
-        # from a fork of this one (which holds the event loop and resolver threads).
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["monitor.ingest._preload"])
+        self._context = context()
         self._live: list[_Worker] = []  # serving or starting
         self._pending: deque[_Job] = deque()
         self._starting: asyncio.Future[None] | None = None
@@ -302,7 +271,7 @@ class WorkerPool:
         # The forkserver is started from this thread: the kernel's parent-death signal
         # follows the thread that started a process, and the event loop's lives as long
         # as we do (a worker thread of to_thread may not).
-        forkserver.ensure_running()
+        ensure_forkserver()
         self._starting = asyncio.ensure_future(self._start(self._workers))
         self._starting.add_done_callback(_quiet)
 
@@ -344,7 +313,7 @@ class WorkerPool:
     async def _spawn(self, *, alone: bool) -> _Worker:
         # A forkserver that died (killed) is started again here, from the event loop's
         # thread (see warm), rather than by the start itself, in a passing thread.
-        forkserver.ensure_running()
+        ensure_forkserver()
         ours, theirs = self._context.Pipe()
         process = self._context.Process(
             target=serve, args=(theirs, os.getpid(), self._setup, self.max_tasks), daemon=True
@@ -358,7 +327,7 @@ class WorkerPool:
             # A start has the page deadline too: a worker stuck in its setup, or a
             # forkserver that never answers, kept every page waiting, and the cycle.
             async with asyncio.timeout(self.timeout):
-                await asyncio.to_thread(_start, process, theirs)
+                await asyncio.to_thread(start_process, process, theirs)
                 sock = socket.socket(fileno=os.dup(ours.fileno()))
                 worker.end = sock
                 ours.close()
