@@ -4,7 +4,7 @@ CLI imported with the collector paused.
 **The extractor first.** A poll's extraction workers come from a forkserver that loads
 and warms trafilatura and the language model, 0.8 s of CPU. Started by the pool when the
 first page needs it, it began only after the CLI's import, the config and the first
-feeds; ``poll`` and ``run`` now start it before importing anything else, so that it
+feeds; ``poll``, ``run`` and ``demo`` now start it before importing anything else, so that it
 loads on the second core while this one imports (a cold poll of 1,000 small real pages:
 8.39 → 7.83 s, docs/performance.md). A poll that finds nothing new has spent that CPU for
 nothing (an unchanged `monitor poll` of 30 feeds: 0.06 s more wall time); most polls of
@@ -24,7 +24,7 @@ import gc
 import sys
 
 #: The commands that extract pages, and the global options that take a value.
-_EXTRACTING = frozenset({"poll", "run"})
+_EXTRACTING = frozenset({"poll", "run", "demo"})
 _VALUED = frozenset({"--config", "--db"})
 
 

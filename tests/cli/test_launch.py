@@ -53,6 +53,7 @@ def test_python_dash_m_monitor_runs_the_same_command() -> None:
         (["--config", "poll", "status"], "status"),  # "poll" is the config directory here
         (["--config=cfg", "--db", "x.db", "-vv", "run", "--log-format", "json"], "run"),
         (["-q", "poll", "--json"], "poll"),
+        (["demo", "--dir", "tour"], "demo"),
         (["poll", "--help"], None),
         (["--help"], None),
         (["--version"], None),
