@@ -121,6 +121,21 @@ def test_list_remove_and_unknown_names(tmp_path: Path) -> None:
     )
 
 
+def test_list_names_the_feeds_it_left_out(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        [
+            {"name": "Wire", "url": "https://wire.example/rss"},
+            {"name": "Old", "url": "ftp://x.example/"},
+        ],
+    )
+    listed = invoke("--config", str(config), "feeds", "list")
+    assert listed.stdout == "Wire  https://wire.example/rss\n"
+    assert listed.stderr.startswith(f"monitor: {config / 'feeds.yaml'}:")
+    assert listed.stderr.strip().endswith("feeds[1].url: 'ftp://x.example/' is not an http(s) URL")
+    assert listed.returncode == 1
+
+
 def test_import_then_export_round_trips(tmp_path: Path) -> None:
     config = config_dir(tmp_path / "a")
     source = DATA / "opml" / "inoreader.opml"

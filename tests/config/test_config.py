@@ -108,6 +108,13 @@ def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     ]
 
 
+def test_spaces_around_a_pasted_url_are_dropped(tmp_path: Path) -> None:
+    feeds = 'feeds:\n  - {name: Pasted, url: " HTTPS://Wire.example/rss\t"}\n'
+    config = load_config(_config_dir(tmp_path, feeds=feeds))
+    assert config.problems == ()
+    assert [f.url for f in config.feeds] == ["HTTPS://Wire.example/rss"]
+
+
 def test_missing_config_directory(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config directory not found"):
         load_config(tmp_path / "nope")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.base import Context, composed, fail, pass_context, run_async
+from monitor.cli.base import Context, composed, fail, pass_context, report_problems, run_async
 from monitor.config import opml
 from monitor.config.feedlist import FeedList
 from monitor.config.schema import parse_duration
@@ -26,8 +26,9 @@ def feeds() -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed per line.")
 @pass_context
 def list_feeds(obj: Context, as_json: bool) -> None:
-    """The configured feeds."""
+    """The configured feeds; a feed its file gets wrong is named on stderr (exit 1)."""
     config = obj.config()
+    problems = report_problems(config)
     for feed in config.feeds:
         if as_json:
             record = {
@@ -40,6 +41,8 @@ def list_feeds(obj: Context, as_json: bool) -> None:
         extras = [x for x in (feed.language, ",".join(feed.tags)) if x]
         extras += [] if feed.fulltext else ["summaries only"]
         click.echo(f"{feed.name}  {feed.url}" + (f"  ({'; '.join(extras)})" if extras else ""))
+    if problems:
+        sys.exit(1)
 
 
 @feeds.command()

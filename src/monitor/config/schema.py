@@ -227,6 +227,8 @@ class FeedModel(_Model):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
+        # Spaces around a pasted URL are never part of it (feed readers drop them too).
+        v = v.strip()
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", v, re.IGNORECASE):
             raise ValueError(f"{v!r} is not an http(s) URL")
         return v
