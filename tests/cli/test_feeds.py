@@ -134,6 +134,10 @@ def test_list_names_the_feeds_it_left_out(tmp_path: Path) -> None:
     assert listed.stderr.startswith(f"monitor: {config / 'feeds.yaml'}:")
     assert listed.stderr.strip().endswith("feeds[1].url: 'ftp://x.example/' is not an http(s) URL")
     assert listed.returncode == 1
+    exported = invoke("--config", str(config), "feeds", "export")
+    assert [f.title for f in opml.read(exported.stdout.encode(), "stdout")] == ["Wire"]
+    assert exported.stderr == listed.stderr
+    assert exported.returncode == 1
 
 
 def test_import_then_export_round_trips(tmp_path: Path) -> None:

@@ -123,13 +123,16 @@ def import_opml(obj: Context, source: Path) -> None:
               help="Write the OPML here instead of standard output.")  # fmt: skip
 @pass_context
 def export(obj: Context, output: Path | None) -> None:
-    """Write the feeds as OPML 2.0, for other readers to import."""
-    data = opml.write(list(obj.config().feeds), title="US–Cuba monitor feeds",
-                      now=datetime.now(UTC))  # fmt: skip
+    """Write the feeds as OPML 2.0, for other readers to import; a feed its file gets
+    wrong is left out and named on stderr (exit 1)."""
+    config = obj.config()
+    data = opml.write(list(config.feeds), title="US–Cuba monitor feeds", now=datetime.now(UTC))
     if output is None:
         sys.stdout.buffer.write(data)
-        return
-    try:
-        output.write_bytes(data)
-    except OSError as e:
-        fail(f"cannot write {output}: {e.strerror or e}")
+    else:
+        try:
+            output.write_bytes(data)
+        except OSError as e:
+            fail(f"cannot write {output}: {e.strerror or e}")
+    if report_problems(config):
+        sys.exit(1)
