@@ -39,7 +39,7 @@ def die_with_parent(monitor: int | None = None, *, child: bool = False) -> None:
             pass
     if monitor is None:
         return
-    if (child and os.getppid() != monitor) or not _alive(monitor):
+    if (child and os.getppid() != monitor) or not alive(monitor):
         os._exit(0)
 
 
@@ -48,7 +48,7 @@ def parent_from_environment() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Running, and not a zombie waiting to be reaped."""
     try:
         os.kill(pid, 0)

@@ -49,22 +49,14 @@ def ensure_forkserver() -> None:
 def kill_forkserver() -> int | None:
     """SIGKILL a forkserver that stopped answering; its pid, or None when unknown.
     multiprocessing keeps the pid on a private attribute, hence the care; it also reaps
-    it itself (``ensure_forkserver`` does), so the caller only waits for it to die."""
+    it itself (``ensure_forkserver`` does), so the caller only waits for it to die
+    (``lifeline.alive`` tells a zombie from the living)."""
     pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
     if not isinstance(pid, int):
         return None
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
     return pid
-
-
-def dead(pid: int) -> bool:
-    """Gone, or a zombie waiting to be reaped."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except (OSError, IndexError):
-        return True
 
 
 def start_process(process: BaseProcess, theirs: Connection) -> None:

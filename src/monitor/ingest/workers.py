@@ -28,10 +28,9 @@ from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from monitor.errors import ExtractError, PageBreaksWorkers
-from monitor.ingest.lifeline import PARENT_ENV, give_large_blocks_back
+from monitor.ingest.lifeline import PARENT_ENV, alive, give_large_blocks_back
 from monitor.ingest.spawning import (
     context,
-    dead,
     default_workers,
     ensure_forkserver,
     kill_forkserver,
@@ -64,7 +63,7 @@ async def _kill_forkserver() -> None:
     still looks alive to ``ensure_forkserver``)."""
     pid = kill_forkserver()
     for _ in range(100):  # bounded: a second at most
-        if pid is None or dead(pid):
+        if pid is None or not alive(pid):
             return
         await asyncio.sleep(0.01)
 
