@@ -31,12 +31,18 @@ def context() -> ForkServerContext:
     return found
 
 
+def prepare() -> None:
+    """What the extraction processes this one starts inherit: its pid, so that they die
+    with it, and the allocator setting that gives large blocks back."""
+    os.environ[PARENT_ENV] = str(os.getpid())
+    give_large_blocks_back()
+
+
 def start_forkserver() -> None:
     """Start the forkserver now, ahead of the pool that will ask for it, and tie it to
     this process's life. Call it from the thread the event loop runs in: the kernel's
     parent-death signal follows the thread that started a process."""
-    os.environ[PARENT_ENV] = str(os.getpid())
-    give_large_blocks_back()
+    prepare()
     context()
     forkserver.ensure_running()
 

@@ -28,12 +28,13 @@ from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from monitor.errors import ExtractError, PageBreaksWorkers
-from monitor.ingest.lifeline import PARENT_ENV, alive, give_large_blocks_back
+from monitor.ingest.lifeline import alive
 from monitor.ingest.spawning import (
     context,
     default_workers,
     ensure_forkserver,
     kill_forkserver,
+    prepare,
     start_process,
 )
 from monitor.ingest.wire import Channel, Setup, frame, serve
@@ -251,8 +252,7 @@ class WorkerPool:
 
     async def __aenter__(self) -> WorkerPool:
         # Nothing starts yet: a cycle with no new page never pays for the workers.
-        os.environ[PARENT_ENV] = str(os.getpid())
-        give_large_blocks_back()
+        prepare()
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, *exc: object) -> None:
