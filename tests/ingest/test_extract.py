@@ -7,6 +7,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import signal
 import time
 from collections import Counter
@@ -47,6 +48,31 @@ def test_article_text_and_metadata(path: Path) -> None:
 )
 def test_pages_without_an_article_give_none(html: bytes) -> None:
     assert extract_html(html, "https://example.org/x") is None
+
+
+#: The characters XML forbids, which lxml gives trafilatura for their HTML references.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _article_with(reference: str) -> bytes:
+    sentence = f"Cuba y Estados Unidos negocian{reference}un acuerdo sobre el petróleo. "
+    return (
+        f"<html><head><title>Acuerdo{reference}petrolero</title></head><body><article>"
+        f"<h1>Acuerdo</h1><p>{sentence * 10}</p><p>Sigue&#8217;s &#x1F600; &#12345;</p>"
+        "</article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("code", [*range(1, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+def test_a_reference_to_a_character_xml_forbids_loses_nothing(code: int) -> None:
+    # Before, one "&#27;" anywhere in the article made trafilatura discard the page.
+    for reference in (f"&#{code};", f"&#x{code:X};", f"&#x{code:04x};", f"&#{code} "):
+        page = extract_html(_article_with(reference), "https://example.org/a")
+        assert page is not None, reference
+        assert page.text.count("sobre el petróleo") == 10, reference
+        assert not _XML_FORBIDDEN.search(page.text), reference
+        # References to other characters are read as before.
+        assert "Sigue’s \U0001f600 \u3039" in page.text, reference
 
 
 def test_language_detection() -> None:

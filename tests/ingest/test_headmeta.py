@@ -47,6 +47,10 @@ def test_an_author_that_is_a_link_is_not_a_name() -> None:
         ("<title>Site</title>", "<h1>Cuba <em>responde</em> a Washington</h1>",
          "Cuba responde a Washington"),
         ("<title>Cuba - EE.UU.</title>", "", "Cuba"),
+        # Controls and U+FFFF, raw or as references, are no part of a title.
+        ('<meta property="og:title" content="Cuba\x1b y\uffff EE.UU.&#8;">', "",
+         "Cuba y EE.UU."),
+        ("<title>Cuba\x00 responde\x08</title>", "", "Cuba responde"),
     ],
 )  # fmt: skip
 def test_the_title_the_head_gives(head: str, body: str, title: str) -> None:

@@ -71,6 +71,16 @@ def test_html_scripts_and_line_breaks_never_reach_titles() -> None:
     assert "\r" not in entry.title
 
 
+def test_controls_and_noncharacters_never_reach_titles_or_summaries() -> None:
+    # A feed is not well-formed XML with them, and is read leniently; what it holds
+    # goes into mail, terminals and the Atom feeds, which XML cannot carry.
+    body = """<rss version="2.0"><channel><title>t</title><item>
+    <title>Cuba&#27; y\x1b EE.UU.\uffff</title><link>https://x.example/1</link>
+    <description>Texto&#8; sobre\ufffe Cuba</description></item></channel></rss>"""
+    entry = _parse(body.encode()).entries[0]
+    assert (entry.title, entry.summary) == ("Cuba y EE.UU.", "Texto sobre Cuba")
+
+
 def test_latin1_and_mislabelled_latin1_read_the_same() -> None:
     honest = _parse((DATA / "feeds/latin1.xml").read_bytes()).entries[0]
     mislabelled = _parse(

@@ -10,6 +10,7 @@ small.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from configparser import ConfigParser
 from datetime import UTC, datetime
@@ -54,6 +55,17 @@ _LANGUAGE_SAMPLE = 600
 
 EVERYTHING = PageNeeds(metadata=True)
 
+#: A numeric character reference to a character XML forbids: the C0 controls but tab,
+#: line feed and carriage return, and U+FFFE and U+FFFF (``&#27;``, ``&#x8;``,
+#: ``&#xFFFF;``). HTML allows them (a parse error browsers shrug off, as pages pasted
+#: from word processors carry). lxml makes them the character, and trafilatura then
+#: discards the whole page ("All strings must be XML compatible"): one stray ``&#8;``
+#: lost the article. The same bytes raw are dropped by lxml itself.
+_FORBIDDEN_REFERENCE = re.compile(
+    rb"&#(?:[xX]0*(?:[1-8bcefBCEF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F])"
+    rb"|0*(?:[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
+)
+
 
 def extract_html(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> ExtractedPage | None:
     """Main text of an article page, or None when there is none (paywall, JS-only page).
@@ -65,6 +77,7 @@ def extract_html(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> Ext
     ``needs.metadata``.
     """
     trafilatura, document, config = _trafilatura()
+    html = _FORBIDDEN_REFERENCE.sub(b" ", html)
     doc = trafilatura.bare_extraction(
         html, url=url, include_comments=False, favor_recall=True,
         with_metadata=needs.metadata, config=config,

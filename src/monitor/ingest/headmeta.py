@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
+from monitor.text.html import one_line
+
 #: How much of the page is searched: heads are rarely longer, JSON-LD sits near the top.
 HEAD_BYTES = 200_000
 
@@ -160,7 +162,9 @@ def _text(raw: bytes, codec: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         text = raw.decode(codec, "replace")
-    return " ".join(html.unescape(text).split())
+    # one_line also drops the controls a raw head may hold ("\x1b", U+FFFF): a title
+    # is shown in mail and terminals and written into the Atom feeds.
+    return one_line(html.unescape(text))
 
 
 def _date(value: str | None) -> datetime | None:

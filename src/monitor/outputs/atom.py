@@ -14,6 +14,7 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
+from monitor.text.html import xml_safe
 from monitor.types import StoredHit
 
 #: The ``tag:`` authority of every id (RFC 4151): the project's name, not a host.
@@ -53,12 +54,12 @@ def atom_feed(
     for hit in stories:
         entry = feed.add_entry(order="append")
         entry.id(story_id(hit))
-        entry.title(hit.title or hit.url)
+        entry.title(xml_safe(hit.title or hit.url))
         entry.link(href=hit.url)
         entry.updated(hit.matched_at)
         if hit.published is not None:
             entry.published(hit.published)
-        entry.summary(_summary(hit))
+        entry.summary(xml_safe(_summary(hit)))
         entry.category(term=hit.hit.watchlist)
         if hit.language:
             entry.category(term=f"language:{hit.language}", label=hit.language)

@@ -18,7 +18,10 @@ _BLOCK = frozenset(
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 # C0/C1 controls other than tab and newline; they break terminals and mail headers.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# U+FFFE and U+FFFF are no characters at all, and XML cannot hold them either.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# What XML 1.0 cannot hold: lxml refuses to write it, and a reader refuses a file with it.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _TextParser(HTMLParser):
@@ -63,3 +66,9 @@ def _tidy(text: str) -> str:
 def one_line(text: str) -> str:
     """Collapse every run of whitespace (CR and LF included) into one space."""
     return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot hold. Text is cleaned where it comes
+    in; this guards what was stored before a source was cleaned, for the writers of XML."""
+    return _NOT_XML.sub("", text)
