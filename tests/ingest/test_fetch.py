@@ -310,3 +310,13 @@ def test_a_redirect_to_an_address_with_accents_arrives(server: FeedServer, chars
     settings = {"allow_private_addresses": True}
     assert run(lambda f: f.fetch_page(old), **settings).final_url == page
     assert run(lambda f: f.fetch_feed(old), **settings).final_url == page
+
+
+def test_a_redirect_to_an_address_with_spaces_arrives(server: FeedServer) -> None:
+    # Browsers read "foto 1.html" in a Location as "foto%201.html"; so do we (before:
+    # "redirected to an unusable URL: has spaces or control characters in it").
+    page = server.add("/noticias/foto%201.html", "<p>x</p>", content_type="text/html")
+    old = server.add("/old-spaced", status=302, headers={"Location": " /noticias/foto 1.html"})
+    settings = {"allow_private_addresses": True}
+    assert run(lambda f: f.fetch_page(old), **settings).final_url == page
+    assert run(lambda f: f.fetch_feed(old), **settings).final_url == page

@@ -81,6 +81,26 @@ def test_controls_and_noncharacters_never_reach_titles_or_summaries() -> None:
     assert (entry.title, entry.summary) == ("Cuba y EE.UU.", "Texto sobre Cuba")
 
 
+def test_links_with_spaces_are_read_as_browsers_read_them() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title>
+    <item><title>Foto del dia</title><link> /noticias/foto 1.html </link></item>
+    <item><title>Con guid</title><link>https://x.example/a b</link><guid>g-1</guid></item>
+    </channel></rss>"""
+    spaced, guided = _parse(body).entries
+    assert spaced.url == "https://feeds.example.org/noticias/foto%201.html"
+    assert spaced.key == "url:" + spaced.url
+    # Such an entry had no link before, and its key was made of its title and date:
+    # under that key it is known, not new.
+    unlinked = _parse(body.replace(b"<link> /noticias/foto 1.html </link>", b"")).entries[0]
+    assert unlinked.key.startswith("hash:")
+    assert spaced.legacy_keys == (unlinked.key,)
+    assert (guided.url, guided.key, guided.legacy_keys) == (
+        "https://x.example/a%20b",
+        "guid:feed1:g-1",
+        (),
+    )
+
+
 def test_latin1_and_mislabelled_latin1_read_the_same() -> None:
     honest = _parse((DATA / "feeds/latin1.xml").read_bytes()).entries[0]
     mislabelled = _parse(

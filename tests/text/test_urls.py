@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urljoin
 
 import pytest
 
-from monitor.text.urls import canonical_url, host_of, is_http_url, url_problem
+from monitor.text.urls import (
+    as_browsers_read,
+    canonical_url,
+    host_of,
+    is_http_url,
+    url_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,19 @@ def test_unusable_urls_say_why(url: str, problem: str) -> None:
 )
 def test_usable_urls(url: str) -> None:
     assert url_problem(url) is None
+
+
+@pytest.mark.parametrize(
+    ("link", "read"),
+    [
+        ("https://x.example/foto 1.html", "https://x.example/foto%201.html"),
+        ("\t /a b?q=c d \n", "/a%20b?q=c%20d"),
+        ("https://x.example/a%20b", "https://x.example/a%20b"),
+        ("https://x.example/más", "https://x.example/más"),
+    ],
+)
+def test_links_as_browsers_read_them(link: str, read: str) -> None:
+    assert as_browsers_read(link) == read
+    assert url_problem(canonical_url(urljoin("https://x.example/", read))) is None
+    if " " in link.strip():
+        assert url_problem(link.strip()) == "has spaces or control characters in it"

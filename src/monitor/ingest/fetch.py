@@ -51,7 +51,7 @@ from monitor.errors import (
 )
 from monitor.ingest.slots import HostLimiter, Slots
 from monitor.text.html import one_line
-from monitor.text.urls import host_of, url_problem
+from monitor.text.urls import as_browsers_read, host_of, url_problem
 from monitor.types import FetchResult
 
 MAX_REDIRECTS = 5
@@ -252,7 +252,7 @@ async def _exchange(hop: _Hop, url: str, headers: dict[str, str], cap: int) -> F
 
 
 def _redirect_target(url: str, current: str, location: str) -> str:
-    target = urljoin(current, location.strip())
+    target = urljoin(current, as_browsers_read(location))
     if urlsplit(target).scheme.lower() not in ("http", "https"):
         raise AddressNotAllowed(url, f"redirected to a non-http(s) URL: {target[:200]}")
     _check_url(url, target, redirect=True)

@@ -29,7 +29,7 @@ from monitor.errors import ParseError
 from monitor.ingest import jsonfeed
 from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
-from monitor.text.urls import canonical_url, is_http_url, url_problem
+from monitor.text.urls import as_browsers_read, canonical_url, is_http_url, url_problem
 from monitor.types import Entry, ParsedFeed
 
 #: Dates before this are parse errors (feedparser turns odd formats into odd years).
@@ -141,6 +141,7 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
     key = _key(guid, url, title, published, scope)
+    hashed = _key("", "", title, published, scope)
     # The link the key was made of, with its anchor still on.
     keyed = guid if is_http_url(guid) else "" if guid else str(raw.get("link") or "")
     anchor = _anchor(keyed) if key.startswith("url:") else ""
@@ -153,9 +154,18 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
         published=published,
         author=author,
         source=one_line(source.get("title", ""))[:200] or None,
-        legacy_keys=_legacy_keys(raw, guid, base),
+        legacy_keys=_legacy_keys(raw, guid, base) + _spaced_link_keys(raw, guid, url, hashed),
         revision=_revision(title, summary, updated),
     )
+
+
+def _spaced_link_keys(raw: Any, guid: str, url: str, hashed: str) -> tuple[str, ...]:
+    """The key an entry keyed by a link with spaces in it had before such links were
+    read as browsers read them: it had no link then, and was keyed by title and date."""
+    link = raw.get("link")
+    if guid or not url or not isinstance(link, str) or " " not in link.strip():
+        return ()
+    return (hashed,)
 
 
 def _anchor(link: str) -> str:
@@ -183,7 +193,7 @@ def _link(raw: Any, guid: str, base: str) -> str:
     if raw.get("guidislink") and link == guid and not is_http_url(guid):
         return ""  # a guid that is not a URL ("12345") is not a link either
     try:
-        url = canonical_url(urljoin(base, link))
+        url = canonical_url(urljoin(base, as_browsers_read(link)))
     except ValueError:
         return ""
     return "" if url_problem(url) else url

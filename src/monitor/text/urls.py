@@ -41,6 +41,7 @@ _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 #: Letters, digits, hyphens and (as some real sites have) underscores.
 _ASCII_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$", re.I)
 MAX_URL = 4_000
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 def url_problem(url: str) -> str | None:
@@ -116,6 +117,13 @@ def _inet_aton(host: str) -> int | None:
     for index, part in enumerate(head):
         value += part << (8 * (3 - index))
     return value
+
+
+def as_browsers_read(link: str) -> str:
+    """A link as browsers read it (the WHATWG URL standard): spaces and controls at
+    either end dropped, and the spaces inside written ``%20``. Feeds and Location
+    headers do carry "/noticias/foto 1.html"; read literally it is no URL at all."""
+    return link.strip(_C0_AND_SPACE).replace(" ", "%20")
 
 
 def is_http_url(value: str) -> bool:
