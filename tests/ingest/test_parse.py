@@ -101,6 +101,19 @@ def test_links_with_spaces_are_read_as_browsers_read_them() -> None:
     )
 
 
+def test_a_publication_date_in_spanish_is_read() -> None:
+    body = """<rss version="2.0"><channel><title>t</title>
+    <item><title>Sin enlace</title><description>Texto</description>
+    <pubDate>Mié, 04 Feb 2026 10:00:00 -0500</pubDate></item></channel></rss>"""
+    entry = _parse(body.encode()).entries[0]
+    assert entry.published == datetime(2026, 2, 4, 15, 0, tzinfo=UTC)
+    # With no guid and no link, its key holds its date; before, the date was not read,
+    # and under that key it is known, not new.
+    undated = _parse(body.replace("Mié, 04 Feb 2026 10:00:00 -0500", "unreadable").encode())
+    assert undated.entries[0].published is None
+    assert entry.legacy_keys == (undated.entries[0].key,) != (entry.key,)
+
+
 def test_latin1_and_mislabelled_latin1_read_the_same() -> None:
     honest = _parse((DATA / "feeds/latin1.xml").read_bytes()).entries[0]
     mislabelled = _parse(

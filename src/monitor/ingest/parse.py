@@ -27,6 +27,7 @@ import feedparser
 
 from monitor.errors import ParseError
 from monitor.ingest import jsonfeed
+from monitor.text.dates import spanish_date
 from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
 from monitor.text.urls import as_browsers_read, canonical_url, is_http_url, url_problem
@@ -137,11 +138,11 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
     if not (url or title or summary):
         return None
     updated = _date(raw, "updated_parsed", now)
-    published = _date(raw, "published_parsed", now) or updated
+    read = _date(raw, "published_parsed", now) or updated
+    published = read or _written_in_spanish(raw, now)
     author = one_line(raw.get("author", ""))[:200] or None
     source = raw.get("source") or {}
     key = _key(guid, url, title, published, scope)
-    hashed = _key("", "", title, published, scope)
     # The link the key was made of, with its anchor still on.
     keyed = guid if is_http_url(guid) else "" if guid else str(raw.get("link") or "")
     anchor = _anchor(keyed) if key.startswith("url:") else ""
@@ -154,18 +155,24 @@ def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:
         published=published,
         author=author,
         source=one_line(source.get("title", ""))[:200] or None,
-        legacy_keys=_legacy_keys(raw, guid, base) + _spaced_link_keys(raw, guid, url, hashed),
+        legacy_keys=_legacy_keys(raw, guid, base)
+        + _former_keys(raw, guid, url, key, title, read, scope),
         revision=_revision(title, summary, updated),
     )
 
 
-def _spaced_link_keys(raw: Any, guid: str, url: str, hashed: str) -> tuple[str, ...]:
-    """The key an entry keyed by a link with spaces in it had before such links were
-    read as browsers read them: it had no link then, and was keyed by title and date."""
+def _former_keys(
+    raw: Any, guid: str, url: str, key: str, title: str, read: datetime | None, scope: str
+) -> tuple[str, ...]:
+    """The key an entry without a guid had before links with spaces and dates in
+    Spanish were read (``read``: its date as read then): with no link it was keyed by its
+    title and that date. Under that key it is known, not new."""
     link = raw.get("link")
-    if guid or not url or not isinstance(link, str) or " " not in link.strip():
+    spaced = bool(url) and isinstance(link, str) and " " in link.strip()
+    if guid or not (spaced or key.startswith("hash:")):
         return ()
-    return (hashed,)
+    former = _key("", "" if spaced else url, title, read, scope)
+    return () if former == key else (former,)
 
 
 def _anchor(link: str) -> str:
@@ -224,9 +231,19 @@ def _date(raw: Any, field: str, now: datetime) -> datetime | None:
         value = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
     except (OverflowError, ValueError, TypeError):
         return None
-    if value < EARLIEST or value > now + FUTURE_SLACK:
-        return None
-    return value
+    return _plausible(value, now)
+
+
+def _written_in_spanish(raw: Any, now: datetime) -> datetime | None:
+    """The publication date when feedparser could not read it, as when it is written in
+    Spanish. Never the update date: it is part of an entry's revision."""
+    written = raw.get("published")
+    value = spanish_date(written) if isinstance(written, str) else None
+    return _plausible(value, now) if value else None
+
+
+def _plausible(value: datetime, now: datetime) -> datetime | None:
+    return None if value < EARLIEST or value > now + FUTURE_SLACK else value
 
 
 def _key(guid: str, url: str, title: str, published: datetime | None, scope: str) -> str:

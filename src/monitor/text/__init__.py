@@ -1,7 +1,9 @@
 """Text from untrusted input, made safe and comparable. Pure: no I/O, no state.
 
 - ``html``: HTML fragments (feed titles and summaries) to plain text, one-line fields.
-- ``urls``: the canonical spelling of an article URL, and which URLs can be fetched.
+- ``urls``: the canonical spelling of an article URL, which URLs can be fetched, and
+  links read as browsers read them.
+- ``dates``: feed dates written in Spanish, which the feed parser does not read.
 - ``fold``: folding for matching (accents, case, punctuation), one character per
   character so that every match maps back to the words as written.
 
