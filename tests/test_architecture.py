@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "monitor.ingest.fetch",
             "monitor.ingest.slots",
+            "monitor.ingest.resolver",
             "monitor.ingest.extract",
             "monitor.ingest.workers",
             "monitor.ingest.spawning",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -23,6 +25,7 @@ from monitor.errors import (
     ResponseTooLarge,
 )
 from monitor.ingest.fetch import Fetcher
+from monitor.types import FetchResult
 from tests.support.server import FeedServer
 
 T = TypeVar("T")
@@ -320,3 +323,42 @@ def test_a_redirect_to_an_address_with_spaces_arrives(server: FeedServer) -> Non
     settings = {"allow_private_addresses": True}
     assert run(lambda f: f.fetch_page(old), **settings).final_url == page
     assert run(lambda f: f.fetch_feed(old), **settings).final_url == page
+
+
+def test_name_servers_that_never_answer_hold_up_nothing_else(
+    server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some networks cannot resolve granma.cu and other .cu hosts: the system resolver
+    # hangs until it gives up. Before, 40 such lookups held every thread the event loop
+    # shares, and a healthy host's lookup, a worker's start and an alert waited for them.
+    system = socket.getaddrinfo
+    answered = threading.Event()
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(host).endswith(".unanswered.test"):
+            answered.wait(30)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return system(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    healthy = server.add("/feed", FEED).replace("127.0.0.1", "localhost")
+
+    async def main() -> tuple[int, str, float, list[BaseException | FetchResult]]:
+        settings = FetchSettings(timeout=timedelta(seconds=5), allow_private_addresses=True)
+        async with Fetcher(settings) as f:
+            hanging = [
+                asyncio.ensure_future(f.fetch_feed(f"http://h{i}.unanswered.test/feed"))
+                for i in range(40)
+            ]
+            await asyncio.sleep(0.3)  # every lookup under way
+            started = time.monotonic()
+            status = (await f.fetch_feed(healthy)).status
+            ran = await asyncio.to_thread(lambda: "ran")
+            waited = time.monotonic() - started
+            answered.set()
+            return status, ran, waited, await asyncio.gather(*hanging, return_exceptions=True)
+
+    status, ran, waited, hung = asyncio.run(main())
+    assert (status, ran) == (200, "ran")
+    assert waited < 2
+    assert all(isinstance(r, FetchError) for r in hung), hung

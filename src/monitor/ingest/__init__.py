@@ -14,6 +14,8 @@
 - ``corrections``: which stored entries the feed corrected, and which to follow (pure).
 - ``headmeta``: a page's title, author and date from its head tags (pure).
 - ``slots``: request slots where article pages go before feeds, in all and per host.
+- ``resolver``: host names looked up on threads of their own, so a name server that
+  never answers holds up nothing else (standard library; ``fetch`` hands it to aiohttp).
 - ``reading``: a new article's page read whole in a worker: extracted, made the
   article, matched and given its story features, beside the extraction;
 - ``lifeline``: extraction processes die with the monitor, however it dies;

@@ -49,6 +49,7 @@ from monitor.errors import (
     ResponseTooLarge,
     TooManyRedirects,
 )
+from monitor.ingest.resolver import Lookups
 from monitor.ingest.slots import HostLimiter, Slots
 from monitor.text.html import one_line
 from monitor.text.urls import as_browsers_read, host_of, url_problem
@@ -382,6 +383,7 @@ def _session(
         keepalive_timeout=30.0,
         ssl=ssl_context,
         ttl_dns_cache=300,
+        resolver=_Resolver(settings.concurrency),
         socket_factory=_public_socket if public_only else None,
     )
     seconds = settings.timeout.total_seconds()
@@ -396,6 +398,23 @@ def _session(
         headers={"User-Agent": settings.user_agent},
         max_line_size=LONGEST_HEADER, max_field_size=LONGEST_HEADER,
     )  # fmt: skip
+
+
+class _Resolver(aiohttp.abc.AbstractResolver):
+    """The system's lookups on threads of their own (``ingest.resolver``), so a name
+    server that never answers holds none of the event loop's shared threads."""
+
+    def __init__(self, limit: int) -> None:
+        self._lookups = Lookups(limit)
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[aiohttp.abc.ResolveResult]:
+        found = await self._lookups.resolve(host, port, family)
+        return [aiohttp.abc.ResolveResult(**address) for address in found]
+
+    async def close(self) -> None:
+        pass  # nothing to release: a lookup still running ends by itself
 
 
 def _client(settings: FetchSettings, transport: HttpTransport) -> httpx.AsyncClient:
