@@ -17,6 +17,7 @@ from monitor.errors import DeliveryError
 from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
 from monitor.jobs.alerts import send_alerts
+from monitor.jobs import poll as poll_job
 from monitor.jobs.poll import Poller
 from monitor.matching.matcher import Matcher
 from monitor.matching.model import AlertRule
@@ -243,3 +244,42 @@ def test_a_bug_in_alerting_never_fails_the_cycle_and_the_alert_waits(
     assert (report.count("failed"), sum(o.hits for o in report.outcomes)) == (0, 3)
     pending = [a for a in _alerts(config.directory) if a["state"] == "pending"]
     assert len(pending) == 2  # recorded, tried once, due again at the next cycle
+
+
+class _Recording:
+    """A channel that takes every alert."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, channel: str, alert: AlertMessage) -> str:
+        self.sent.append(alert.title)
+        return channel
+
+
+def test_a_bug_in_writing_the_atom_feeds_keeps_no_alert_back(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(_config(server, tmp_path))
+
+    def broken(*args: Any, **kwargs: Any) -> list[Path]:
+        raise ValueError("a bug in the Atom writer")
+
+    monkeypatch.setattr(poll_job, "publish", broken)
+    channel = _Recording()
+
+    async def cycle() -> RunReport:
+        store = Store.open(config.database)
+        try:
+            async with Fetcher(config.settings.fetch) as fetcher, ExtractorPool(1, 30) as pool:
+                matcher = Matcher(config.watchlists, config.shared_exclusions)
+                poller = Poller(config, store, fetcher, pool, matcher, notifier=channel)
+                return await poller.run()
+        finally:
+            store.close()
+
+    report = asyncio.run(cycle())
+    assert (report.count("failed"), sum(o.hits for o in report.outcomes)) == (0, 3)
+    assert len(channel.sent) == 2
+    states = [a["state"] for a in _alerts(config.directory)]
+    assert states.count("sent") == 2 and "pending" not in states

@@ -139,7 +139,7 @@ class Poller:
         recovered = await self.retry_pages(selected)
         self._place(lambda placer: placer.place_unplaced())
         changed = recovered or any(o.hits or o.corrected for o in outcomes)
-        publish(self.config, self.store, self.clock(), changed=bool(changed))
+        self._publish(changed=bool(changed))
         await self._alert()
         return RunReport(
             outcomes=outcomes, seconds=time.monotonic() - started, pages_recovered=recovered
@@ -151,6 +151,17 @@ class Poller:
             self._pages = Pages(self.store, self.fetcher, self.extractor, self.matcher,
                                 self.clock)  # fmt: skip
         return self._pages
+
+    def _publish(self, *, changed: bool) -> None:
+        """Write the Atom feeds. They are a view of what is stored: a failure here loses
+        nothing, and must not keep the cycle's alerts from going out."""
+        try:
+            publish(self.config, self.store, self.clock(), changed=changed)
+        except StorageError:
+            raise
+        except Exception:  # a bug in writing them must not fail a cycle whose work is stored
+            log.warning("writing the Atom feeds failed; the next cycle with new hits writes them",
+                        exc_info=True)  # fmt: skip
 
     async def _alert(self) -> None:
         """Send the cycle's urgent alerts. A failure here loses nothing: what is due
