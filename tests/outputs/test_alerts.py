@@ -16,8 +16,8 @@ from monitor.config import load_config
 from monitor.errors import DeliveryError
 from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
-from monitor.jobs.alerts import send_alerts
 from monitor.jobs import poll as poll_job
+from monitor.jobs.alerts import send_alerts
 from monitor.jobs.poll import Poller
 from monitor.matching.matcher import Matcher
 from monitor.matching.model import AlertRule
@@ -282,4 +282,5 @@ def test_a_bug_in_writing_the_atom_feeds_keeps_no_alert_back(
     assert (report.count("failed"), sum(o.hits for o in report.outcomes)) == (0, 3)
     assert len(channel.sent) == 2
     states = [a["state"] for a in _alerts(config.directory)]
-    assert states.count("sent") == 2 and "pending" not in states
+    assert states.count("sent") == 2
+    assert "pending" not in states
