@@ -60,3 +60,16 @@ def test_what_is_not_opml_is_one_line(data: bytes, message: str) -> None:
         opml.read(data, "in.opml")
     assert str(caught.value).startswith("in.opml")
     assert message in str(caught.value)
+
+
+def test_attribute_names_are_read_in_any_case() -> None:
+    data = b"""<opml version="1.0"><body>
+    <outline TEXT="Granma" xmlURL="https://www.granma.cu/feed" Language="es"/>
+    <outline text="Cubadebate" XMLURL="http://www.cubadebate.cu/feed/"/>
+    <outline Title="Radio" xmlurl="https://www.radiohc.cu/feed"/>
+    </body></opml>"""
+    assert [(f.title, f.url, f.language) for f in opml.read(data, "in.opml")] == [
+        ("Granma", "https://www.granma.cu/feed", "es"),
+        ("Cubadebate", "http://www.cubadebate.cu/feed/", None),
+        ("Radio", "https://www.radiohc.cu/feed", None),
+    ]

@@ -51,7 +51,7 @@ def read(data: bytes, display: str) -> list[OpmlFeed]:
 def _walk(node: ET.Element, folders: tuple[str, ...], found: list[OpmlFeed]) -> None:
     for outline in node.findall("outline"):
         title = _attribute(outline, "title") or _attribute(outline, "text")
-        url = _attribute(outline, "xmlUrl") or _attribute(outline, "xmlurl")
+        url = _attribute(outline, "xmlUrl")
         if url:
             found.append(
                 OpmlFeed(
@@ -66,7 +66,13 @@ def _walk(node: ET.Element, folders: tuple[str, ...], found: list[OpmlFeed]) -> 
 
 
 def _attribute(outline: ET.Element, name: str) -> str:
-    return " ".join((outline.get(name) or "").split())
+    """An attribute's value, its name in any case: exporters write "xmlUrl", "xmlurl"
+    and "xmlURL" alike."""
+    value = outline.get(name)
+    if value is None:
+        wanted = name.lower()
+        value = next((v for k, v in outline.attrib.items() if k.lower() == wanted), "")
+    return " ".join(value.split())
 
 
 def write(feeds: list[Feed], *, title: str, now: datetime) -> bytes:
