@@ -20,7 +20,10 @@ SRC = Path(__file__).parent.parent / "src"
 #: a module, or with ``.*`` a package and every module under it; the longest entry that
 #: fits a module wins.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("records", ("monitor", "monitor.types", "monitor.errors", "monitor.matching.model")),
+    (
+        "records",
+        ("monitor", "monitor.types", "monitor.errors", "monitor.matching.model", "monitor.threads"),
+    ),
     ("text", ("monitor.text.*",)),
     ("config", ("monitor.config.*",)),
     (

@@ -10,17 +10,18 @@ them, and feeds that were fine failed on their deadline. Here each lookup runs o
 daemon thread of its own, at most ``limit`` at once: one that hangs holds its own thread
 only, until the system gives up, and never keeps the process from exiting.
 
-Standard library only; ``ingest.fetch`` hands it to aiohttp as its resolver.
+Standard library only (``monitor.threads``); ``ingest.fetch`` hands it to aiohttp as its
+resolver.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
-import threading
 from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar
+
+from monitor.threads import on_daemon_thread
 
 T = TypeVar("T")
 
@@ -55,36 +56,16 @@ class Lookups:
     async def _run(self, function: Callable[..., T], *args: Any) -> T:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._limit)
-        slots, loop = self._slots, asyncio.get_running_loop()
+        slots = self._slots
         await slots.acquire()
-        future: asyncio.Future[T] = loop.create_future()
-
-        def deliver(result: T | None, error: Exception | None) -> None:
+        try:
             # The slot is the thread's, not the caller's: it is freed when the lookup
             # ends, even if the caller gave up on it long before.
-            slots.release()
-            if future.done():
-                return
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(result)  # type: ignore[arg-type]
-
-        def work() -> None:
-            try:
-                result, error = function(*args), None
-            except Exception as e:  # handed to the caller as aiohttp's resolvers raise
-                result, error = None, e
-            # A closed loop raises RuntimeError: nobody waits for the lookup any more.
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(deliver, result, error)
-
-        try:
-            threading.Thread(target=work, name="monitor-lookup", daemon=True).start()
-        except RuntimeError as e:  # no thread can be started (a process limit)
-            slots.release()
+            return await on_daemon_thread(
+                lambda: function(*args), name="monitor-lookup", ended=slots.release
+            )
+        except RuntimeError as e:  # no thread could be started (a process limit)
             raise OSError(f"cannot look up {args[0]}: {e}") from e
-        return await future
 
 
 def _addresses(host: str, port: int, family: socket.AddressFamily) -> list[Address]:

@@ -19,7 +19,6 @@ import asyncio
 import logging
 import os
 import signal
-import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,6 +46,7 @@ from monitor.jobs.send import last_due, send_digest, time_of_day, transport_for
 from monitor.matching.matcher import Matcher
 from monitor.outputs.notify import AppriseNotifier, Notifier
 from monitor.storage import Store
+from monitor.threads import on_daemon_thread
 from monitor.types import Clock, FeedOutcome, RunReport
 
 log = logging.getLogger(__name__)
@@ -376,28 +376,7 @@ def _send(config: Config, now: datetime) -> Any:
 async def _in_thread(work: Callable[[], T]) -> T:
     """``work`` in a daemon thread: a stop never waits for an SMTP server to answer (a
     send cut short stays owed and goes out again, identical, on the next run)."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def run() -> None:
-        try:
-            result = work()
-        except BaseException as e:  # handed to the awaiting task, raised there
-            loop.call_soon_threadsafe(_settle, future, None, e)
-        else:
-            loop.call_soon_threadsafe(_settle, future, result, None)
-
-    threading.Thread(target=run, name="monitor-digest", daemon=True).start()
-    return await future
-
-
-def _settle(future: asyncio.Future[T], result: T | None, error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)  # type: ignore[arg-type]
+    return await on_daemon_thread(work, name="monitor-digest")
 
 
 def _log_cycle(report: RunReport) -> None:
