@@ -1,6 +1,7 @@
 """``monitor run``: the jobs on their schedules, the clients they share, and a clean stop::
 
-    every tick (≤ 1 min):   jobs.poll.Poller.run(due_only=True)      → heartbeat
+    every tick (≤ 1 min):   a digest due and not sent? send it now (the machine slept)
+                            jobs.poll.Poller.run(due_only=True)      → heartbeat
     daily at digest.time:   jobs.send.send_digest (in a thread)      → retries if it failed
     every 2 s:              config/ changed? load it; keep the last good one if it fails
     SIGHUP:                 load config/ now, with the same checks
@@ -10,7 +11,8 @@ Scheduling only: which feeds are due is in the store (``next_due_at``: interval,
 Retry-After, Cache-Control), what a cycle does is the poll job's, what a digest holds is
 the send job's. APScheduler runs in memory (nothing to pickle or share): everything that
 must survive a restart lives in the database, including the last digest time handled, so
-a digest that fell due while the service was down is sent once when it starts.
+a digest that fell due while the service was down, or while the machine slept, is sent
+once when it starts or at the next tick.
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ class Service:
         self._scheduler: AsyncIOScheduler | None = None
         self._beat = datetime.min.replace(tzinfo=UTC)
         self._digest_failures = 0
+        self._digesting = False
         self._reloads: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
@@ -134,7 +137,7 @@ class Service:
         self._scheduler = scheduler = self._new_scheduler()
         self._clients = await _Clients.start(self.config, self._matcher)
         scheduler.start()
-        self._catch_up_digest(scheduler)
+        self._catch_up_digest()
         log.info("service started: %d feeds, %d watchlists, looking for due feeds every %gs",
                  len(self.config.feeds), len(self.config.watchlists),
                  tick(self.config).total_seconds(),
@@ -173,6 +176,7 @@ class Service:
     # -- jobs ---------------------------------------------------------------------------
 
     async def _poll_job(self) -> None:
+        self._catch_up_digest()
         await self._working(self._poll())
 
     def _notifier(self) -> Notifier:
@@ -201,14 +205,23 @@ class Service:
             _log_cycle(report)
 
     async def _digest_job(self) -> None:
-        await self._working(self._digest(last_due(self.config.settings.digest, self._clock())))
+        """Send the digest owed, if any: the daily run, a retry and a catch-up may meet."""
+        due_for = last_due(self.config.settings.digest, self._clock())
+        handled = self._require()[0].service_state().digest_handled_for
+        if self._digesting or (handled is not None and handled >= due_for):
+            return
+        self._digesting = True
+        try:
+            await self._working(self._digest(due_for))
+        finally:
+            self._digesting = False
 
     async def _digest(self, due_for: datetime) -> None:
         config, now = self.config, self._clock()
         try:
             outcome = await _in_thread(lambda: _send(config, now))
         except MonitorError as e:
-            self._digest_failed(e)
+            self._digest_failed(e, due_for)
             return
         self._digest_failures = 0
         self._require()[0].set_service_state(digest_handled_for=due_for)
@@ -224,7 +237,7 @@ class Service:
                 "digest: nothing new to send", extra={"fields": {"event": "digest", "items": 0}}
             )
 
-    def _digest_failed(self, error: MonitorError) -> None:
+    def _digest_failed(self, error: MonitorError, due_for: datetime) -> None:
         fields: dict[str, object] = {"event": "digest", "error": str(error)}
         if self._digest_failures < len(DIGEST_RETRIES):
             delay = DIGEST_RETRIES[self._digest_failures]
@@ -237,6 +250,7 @@ class Service:
             )  # fmt: skip
             return
         self._digest_failures = 0
+        self._require()[0].set_service_state(digest_handled_for=due_for)  # no more tries
         log.error("digest failed: %s; its hits wait for the next digest", error,
                   extra={"fields": fields})  # fmt: skip
 
@@ -294,20 +308,29 @@ class Service:
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _catch_up_digest(self, scheduler: AsyncIOScheduler) -> None:
-        """Send now a digest that fell due while the service was down (once)."""
-        store, _clients = self._require()
-        due_for = last_due(self.config.settings.digest, self._clock())
+    def _catch_up_digest(self) -> None:
+        """Send now a digest that fell due and was not sent: the service was down, or
+        the machine slept through its time (the scheduler drops a run more than an hour
+        late). Looked at when the service starts and at every tick."""
+        store, now = self._require()[0], self._clock()
+        due_for = last_due(self.config.settings.digest, now)
         handled = store.service_state().digest_handled_for
         if handled is None:  # the first start: nothing was missed
             store.set_service_state(digest_handled_for=due_for)
-        elif handled < due_for:
-            log.info(
-                "a digest fell due at %s while the service was down: sending it now",
-                due_for.isoformat(),
-                extra={"fields": {"event": "digest", "catch_up": True}},
-            )
-            scheduler.add_job(self._digest_job, DateTrigger(self._clock()), id="digest-catch-up")
+            return
+        # Within a tick of its time the daily run is sending it; after a failure, a retry.
+        if handled >= due_for or now - due_for < MAX_TICK or self._digesting:
+            return
+        if self._digest_failures:
+            return
+        log.info(
+            "a digest fell due at %s and was not sent (the service was down, or the machine "
+            "slept): sending it now", due_for.isoformat(),
+            extra={"fields": {"event": "digest", "catch_up": True}},
+        )  # fmt: skip
+        self._scheduler_ref().add_job(
+            self._digest_job, DateTrigger(now), id="digest-catch-up", replace_existing=True
+        )
 
     async def _working(self, work: Coroutine[Any, Any, None]) -> None:
         """Run a job's work as a task the stop can cancel; take none after a stop."""
