@@ -195,6 +195,29 @@ def test_a_digest_the_machine_slept_through_is_sent_at_the_next_tick(
         assert service.stop()[0] == 0
 
 
+def test_the_log_file_follows_logrotate(site: Site, tmp_path: Path) -> None:
+    # logrotate renames the log and expects the service to write a new one. Before, the
+    # service went on writing into the renamed file, then into a deleted one.
+    log = tmp_path / "service.log"
+    service = Running(config_for(tmp_path, site), log)
+    try:
+        assert wait_for(lambda: any(e.get("event") == "cycle" for e in service.events()))
+        log.rename(tmp_path / "service.log.1")
+        assert wait_for(lambda: any(e.get("event") == "feed" for e in service.events()))
+    finally:
+        assert service.stop()[0] == 0
+    assert any(e.get("event") == "stop" for e in service.events())
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line(site: Site, tmp_path: Path) -> None:
+    config = config_for(tmp_path, site)
+    result = invoke("--config", str(config), "run", "--log-file", str(tmp_path / "no/such.log"))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"monitor: cannot write the log to {tmp_path / 'no/such.log'}: No such file or directory\n",
+    )
+
+
 def test_a_broken_config_at_start_is_one_line(tmp_path: Path, site: Site) -> None:
     config = config_for(tmp_path, site)
     (config / "monitor.yaml").write_text("digest: {time: '25:00'}\n")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from monitor.errors import MonitorError
 
 LogFormat = Literal["kv", "json"]
 _BARE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@+")
@@ -61,11 +64,7 @@ class JsonFormatter(logging.Formatter):
 
 def setup(log_format: LogFormat, log_file: Path | None, level: int) -> None:
     """Send the monitor's logs (and APScheduler's warnings) to stderr or ``log_file``."""
-    handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8")
-        if log_file
-        else logging.StreamHandler(sys.stderr)
-    )
+    handler = _file_handler(log_file) if log_file else logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else KeyValueFormatter())
     root = logging.getLogger()
     root.handlers = [handler]
@@ -74,3 +73,12 @@ def setup(log_format: LogFormat, log_file: Path | None, level: int) -> None:
     # tick and request: only their warnings matter here (-vv shows them).
     for chatty in ("apscheduler", "httpx"):
         logging.getLogger(chatty).setLevel(level if level <= logging.DEBUG else logging.WARNING)
+
+
+def _file_handler(path: Path) -> logging.Handler:
+    """Appends to ``path``, opened again when it is moved or removed: logrotate renames
+    the file and the service goes on writing into the new one, not the rotated one."""
+    try:
+        return logging.handlers.WatchedFileHandler(path, encoding="utf-8")
+    except OSError as e:
+        raise MonitorError(f"cannot write the log to {path}: {e.strerror or e}") from e
