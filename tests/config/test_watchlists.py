@@ -75,6 +75,24 @@ def test_the_format(tmp_path: Path) -> None:
             "groups:\n  a:\n    - {term: x, aliases: [ok, 'a*b']}\nmatch: a\n",
             "oil.yaml:3: groups.a.terms[0].aliases[1]: 'a*b'",
         ),
+        # YAML reads a year, a date, a number, true and an empty item as no text at all.
+        (
+            "groups:\n  a: [Cuba, 1962]\nmatch: a\n",
+            "oil.yaml:2: groups.a.terms[1].term: 1962 is read by YAML as a number, not as "
+            'text: quote it ("1962")',
+        ),
+        (
+            "groups:\n  a:\n    - {term: x, aliases: [2021-04-19, 3.5, true]}\nmatch: a\n",
+            "oil.yaml:3: groups.a.terms[0].aliases[0]: 2021-04-19 is read by YAML as a date",
+        ),
+        (
+            "groups:\n  a:\n    - Cuba\n    -\nmatch: a\n",
+            "oil.yaml:4: groups.a.terms[1].term: empty: write the text, or remove the line",
+        ),
+        (
+            "groups:\n  a: [x]\nmatch: a\nexclude: [1959]\n",
+            'oil.yaml:4: exclude[0].phrase: 1959 is read by YAML as a number, not as text: quote it ("1959")',
+        ),
         (
             "groups:\n  a: [x]\nmatch:\n  all: [a, b]\n",
             "oil.yaml:4: match.all[1]: unknown group 'b'",
@@ -123,6 +141,10 @@ def test_the_format(tmp_path: Path) -> None:
         "empty",
         "leading-star",
         "inner-star",
+        "year",
+        "date",
+        "empty-item",
+        "year-exclusion",
         "unknown-group",
         "within-any",
         "within-bad",

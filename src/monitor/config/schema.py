@@ -268,12 +268,31 @@ def _wrap(key: str) -> Any:
     """Let a bare string stand for a mapping with one key: "Cuba" → {term: Cuba}."""
 
     def wrap(value: Any) -> Any:
-        return {key: value} if isinstance(value, str) else value
+        # A number, a date or an empty item too: the key's own check then says why.
+        scalar = value is None or isinstance(value, str | int | float | dt.date)
+        return {key: value} if scalar else value
 
     return BeforeValidator(wrap)
 
 
-Pattern = Annotated[str, AfterValidator(_check_pattern)]
+def _text(value: Any) -> Any:
+    """A term or phrase must be text; YAML reads ``1962``, ``3.5``, ``2021-04-19``,
+    ``true`` and an empty item as a number, a date, a boolean or nothing."""
+    if value is None:
+        raise ValueError("empty: write the text, or remove the line")
+    kind = (
+        "a boolean" if isinstance(value, bool)
+        else "a number" if isinstance(value, int | float)
+        else "a date" if isinstance(value, dt.date)
+        else None
+    )  # fmt: skip
+    if kind is None:
+        return value
+    written = str(value).lower() if isinstance(value, bool) else str(value)
+    raise ValueError(f'{written} is read by YAML as {kind}, not as text: quote it ("{written}")')
+
+
+Pattern = Annotated[str, BeforeValidator(_text), AfterValidator(_check_pattern)]
 Case = Literal["sensitive", "insensitive"]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
