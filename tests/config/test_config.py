@@ -108,6 +108,23 @@ def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     ]
 
 
+def test_a_feed_field_yaml_reads_as_a_number_says_to_quote_it(tmp_path: Path) -> None:
+    feeds = """feeds:
+  - name: 1959
+    url: https://a.example/feed
+  - name: Fine
+    url: https://b.example/feed
+    tags: [cuba, 2026]
+"""
+    config = load_config(_config_dir(tmp_path, feeds=feeds))
+    assert [f.name for f in config.feeds] == []
+    messages = [str(p).replace(str(tmp_path / "config") + "/", "") for p in config.problems]
+    assert messages == [
+        'feeds.yaml:2: feeds[0].name: 1959 is read by YAML as a number, not as text: quote it ("1959")',
+        'feeds.yaml:6: feeds[1].tags[1]: 2026 is read by YAML as a number, not as text: quote it ("2026")',
+    ]
+
+
 def test_spaces_around_a_pasted_url_are_dropped(tmp_path: Path) -> None:
     feeds = 'feeds:\n  - {name: Pasted, url: " HTTPS://Wire.example/rss\t"}\n'
     config = load_config(_config_dir(tmp_path, feeds=feeds))

@@ -207,14 +207,35 @@ class Settings(_Model):
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
+def _text(value: Any) -> Any:
+    """Text must be text; YAML reads ``1962``, ``3.5``, ``2021-04-19``,
+    ``true`` and an empty item as a number, a date, a boolean or nothing."""
+    if value is None:
+        raise ValueError("empty: write the text, or remove the line")
+    kind = (
+        "a boolean" if isinstance(value, bool)
+        else "a number" if isinstance(value, int | float)
+        else "a date" if isinstance(value, dt.date)
+        else None
+    )  # fmt: skip
+    if kind is None:
+        return value
+    written = str(value).lower() if isinstance(value, bool) else str(value)
+    raise ValueError(f'{written} is read by YAML as {kind}, not as text: quote it ("{written}")')
+
+
+#: Text a person writes in YAML, said plainly when YAML read it as something else.
+Text = Annotated[str, BeforeValidator(_text)]
+
+
 class FeedModel(_Model):
     """One item of the ``feeds:`` list in feeds.yaml."""
 
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    url: str
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    url: Text
     language: str | None = None
     interval: Duration | None = None
-    tags: tuple[str, ...] = ()
+    tags: tuple[Text, ...] = ()
     fulltext: bool = True
 
     @field_validator("name")
@@ -275,24 +296,7 @@ def _wrap(key: str) -> Any:
     return BeforeValidator(wrap)
 
 
-def _text(value: Any) -> Any:
-    """A term or phrase must be text; YAML reads ``1962``, ``3.5``, ``2021-04-19``,
-    ``true`` and an empty item as a number, a date, a boolean or nothing."""
-    if value is None:
-        raise ValueError("empty: write the text, or remove the line")
-    kind = (
-        "a boolean" if isinstance(value, bool)
-        else "a number" if isinstance(value, int | float)
-        else "a date" if isinstance(value, dt.date)
-        else None
-    )  # fmt: skip
-    if kind is None:
-        return value
-    written = str(value).lower() if isinstance(value, bool) else str(value)
-    raise ValueError(f'{written} is read by YAML as {kind}, not as text: quote it ("{written}")')
-
-
-Pattern = Annotated[str, BeforeValidator(_text), AfterValidator(_check_pattern)]
+Pattern = Annotated[Text, AfterValidator(_check_pattern)]
 Case = Literal["sensitive", "insensitive"]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
