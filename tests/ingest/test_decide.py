@@ -87,6 +87,12 @@ def test_pages_are_wanted_only_for_fulltext_feeds_with_links() -> None:
         ("Texto corto pero más largo", "Corto", "page"),  # short, but beats the summary
         (None, "Resumen breve.", "summary"),  # no page at all
         (None, "", "title"),  # nothing but the headline
+        # A feed with the whole article (300 words) and a page behind a paywall or a
+        # consent wall (40 words): the feed's article is kept...
+        (LONG, " ".join(["artículo"] * 300), "summary"),
+        # ...but not over a page that gives half of it or more, nor a teaser over a page.
+        (" ".join(["página"] * 150), " ".join(["artículo"] * 300), "page"),
+        (LONG, " ".join(["resumen"] * 149), "page"),
     ],
 )
 def test_the_text_kept(page_text: str | None, summary: str, expected: str) -> None:

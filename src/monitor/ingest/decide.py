@@ -59,6 +59,8 @@ from monitor.types import (
 #: Extracted text shorter than this many words must also beat the summary to be kept:
 #: extraction of a JS-only or paywalled page often returns a menu or a cookie notice.
 MIN_PAGE_WORDS = 25
+#: A feed summary this long is the whole article (WordPress's content:encoded).
+FULL_SUMMARY_WORDS = 150
 #: How long after each failed try a page is tried again; after the last, never again.
 PAGE_RETRIES = (timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
 #: Statuses that say "later" rather than "no".
@@ -111,9 +113,17 @@ def page_needs(feed: Feed, entry: Entry) -> PageNeeds:
 
 
 def choose_text(page: ExtractedPage | None, entry: Entry) -> tuple[str, TextSource]:
-    """The extracted page if it looks like an article, else the summary, else nothing."""
-    if page is not None and (
-        len(page.text.split()) >= MIN_PAGE_WORDS or len(page.text) >= len(entry.summary)
+    """The extracted page if it looks like an article, else the summary, else nothing.
+
+    A feed that carries the whole article keeps it over a page that gives less than half
+    of it: a paywall, a consent wall or one page of several, which would hide the part of
+    the story where the US–Cuba relation may be told."""
+    words, summary_words = (len(page.text.split()) if page else 0), len(entry.summary.split())
+    partial = summary_words >= FULL_SUMMARY_WORDS and 2 * words < summary_words
+    if (
+        page is not None
+        and not partial
+        and (words >= MIN_PAGE_WORDS or len(page.text) >= len(entry.summary))
     ):
         return page.text, "page"
     if entry.summary:
