@@ -111,6 +111,10 @@ class Entry:
     revision: str = ""
 
 
+#: What tells an entry stored under another key: its link, title, summary and date.
+Identity = tuple[str, str, str, datetime | None]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KnownEntry:
     """What the store holds of an entry already stored, to tell a correction."""

@@ -102,6 +102,21 @@ def test_the_text_kept(page_text: str | None, summary: str, expected: str) -> No
     assert text == {"page": page_text, "summary": summary, "title": ""}[expected]
 
 
+def test_an_entry_stored_under_another_key_is_not_new() -> None:
+    # A feed that gives its entries a new guid on every poll: what tells them apart is
+    # the link, the title, the summary and the date, as the store holds them.
+    url, title, when = "https://wire.example/1", "Cuba y EE.UU.", NOW - timedelta(hours=3)
+    stored = {(url, title, "Resumen breve.", when), (url, "Programa diario", "", None)}
+    again = entry(key="guid:feed7:token-2", published=when)
+    reworded = entry(key="guid:feed7:token-3", summary="Otro resumen.", published=when)
+    later = entry(key="guid:feed7:token-4", published=when + timedelta(days=1))
+    undated = entry(key="guid:feed7:token-5")  # its article holds the page's date
+    programme = entry(key="guid:feed7:2026-02-10", title="Programa diario", summary="")
+    fresh = entry(key="guid:feed7:token-6", url="https://wire.example/2", published=when)
+    kept = decide.not_reissued([again, reworded, later, undated, programme, fresh], stored)
+    assert kept == [reworded, later, programme, fresh]
+
+
 def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
     page = ExtractedPage(text=LONG, title="Page title", author="Page author",
                          published=NOW - timedelta(days=1), language="es")  # fmt: skip

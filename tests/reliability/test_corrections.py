@@ -140,3 +140,34 @@ def test_a_feed_that_rewrites_every_entry_is_bounded(tmp_path: Path) -> None:
     assert page_fetches == [5] * polls
     with db(config) as connection:
         assert max(c for (c,) in connection.execute("SELECT corrections FROM articles")) <= 3
+
+
+def test_a_feed_whose_guids_change_on_every_poll_stores_each_entry_once(tmp_path: Path) -> None:
+    # Some feeds put a session id or a timestamp in every guid. Before, each poll stored
+    # every entry again, fetched its page again and made its hits again.
+    with FeedServer() as server:
+        server.add("/talks.html", article(TALKS, "Havana and Washington met on Monday."),
+                   content_type="text/html")  # fmt: skip
+        server.add("/show.html", article("Radio magazine", "Music and talk."),
+                   content_type="text/html")  # fmt: skip
+
+        def feed(token: str) -> str:
+            # A daily programme: one title, one link, no summary, a guid of its day.
+            show = f"<item><guid>show-{token}</guid><title>Radio magazine</title>"
+            show += "<link>/show.html</link></item>"
+            talks = rss([(f"talks-{token}", TALKS, "/talks.html", "Havana and Washington met.")])
+            return talks.replace("</channel>", show + "</channel>")
+
+        url = server.add("/feed.xml", feed("a"))
+        config = write_config(tmp_path, [{"name": "Wire", "url": url}],
+                              watchlists={"relations": RELATIONS})  # fmt: skip
+        reports = []
+        for token in ("a", "b", "c"):
+            server.add("/feed.xml", feed(token))
+            reports.append(poll(config))
+        assert [r["new_articles"] for r in reports] == [2, 1, 1]  # the programme, each day
+        assert [r["hits"] for r in reports] == [1, 0, 0]
+        assert server.hits["/talks.html"] == 1
+        with db(config) as connection:
+            rows = connection.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall()
+        assert sorted(count for _url, count in rows) == [1, 3]

@@ -20,7 +20,7 @@ The clock, the random generator and language detection are arguments.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -48,6 +48,7 @@ from monitor.types import (
     FeedUpdate,
     FetchResult,
     Hit,
+    Identity,
     KnownEntry,
     PageNeeds,
     PageRetry,
@@ -110,6 +111,30 @@ def page_needs(feed: Feed, entry: Entry) -> PageNeeds:
     """What the page must tell that the feed does not: the date by the costly metadata
     pass only when the entry has none, the language only when the feed's is not set."""
     return PageNeeds(metadata=entry.published is None, language=feed.language is None)
+
+
+def not_reissued(entries: list[Entry], stored: Collection[Identity]) -> list[Entry]:
+    """The entries but those this feed stored already under another key: the same link,
+    title, summary and date. Some feeds give an entry a new guid on every poll (a session
+    id or a timestamp in it); each poll then stored every entry again and fetched its
+    page. An entry with neither summary nor date tells too little to be known this way:
+    a daily programme under one title and one link is a new entry every day. An entry
+    without a date is compared without one (its article may have the page's)."""
+    undated = {identity[:3] for identity in stored}
+
+    def known(e: Entry) -> bool:
+        if not (e.url and e.title and (e.summary or e.published)):
+            return False
+        identity = _identity(e)
+        return identity in stored if e.published else identity[:3] in undated
+
+    return [e for e in entries if not known(e)]
+
+
+def _identity(entry: Entry) -> Identity:
+    """An entry as the store holds its article."""
+    summary = normalize(entry.summary) if entry.summary else ""
+    return entry.url, normalize(entry.title), summary, entry.published
 
 
 def choose_text(page: ExtractedPage | None, entry: Entry) -> tuple[str, TextSource]:

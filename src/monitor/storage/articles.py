@@ -8,12 +8,13 @@ from typing import Any
 
 from monitor.storage.backend import Backend, chunked, record
 from monitor.storage.hits import INSERT_HIT, hit_params
-from monitor.storage.times import iso
+from monitor.storage.times import from_iso, iso
 from monitor.text.fold import normalize
 from monitor.types import (
     Article,
     Correction,
     FeedUpdate,
+    Identity,
     KnownEntry,
     PageRetry,
     PageUpdate,
@@ -91,6 +92,20 @@ class ArticleQueries:
                     article_id=r["id"], feed_id=r["feed_id"], revision=r["entry_revision"],
                     corrections=r["corrections"], title=r["title"], text_source=r["text_source"],
                 )  # fmt: skip
+        return found
+
+    def stored_at(self: Backend, feed_id: int, urls: Iterable[str]) -> set[Identity]:
+        """What this feed's stored articles at ``urls`` are (``decide.not_reissued``)."""
+        found: set[Identity] = set()
+        for chunk, marks in chunked(list(dict.fromkeys(urls))):
+            rows = self.rows(
+                "SELECT url, title, summary, published FROM articles"
+                f" WHERE feed_id = ? AND url IN ({marks})",
+                [feed_id, *chunk],
+            )
+            found.update(
+                (r["url"], r["title"], r["summary"] or "", from_iso(r["published"])) for r in rows
+            )
         return found
 
     def save_feed_update(self: Backend, update: FeedUpdate) -> dict[str, int]:
