@@ -137,8 +137,9 @@ class ExtractorPool(WorkerPool):
         max_tasks_per_child: int = 200,
         function: Callable[[bytes, str, PageNeeds], ExtractedPage | None] = extract_html,
         setup: Setup | None = None,
+        start_timeout: float | None = None,
     ) -> None:
-        super().__init__(workers, timeout, max_tasks_per_child, setup)
+        super().__init__(workers, timeout, max_tasks_per_child, setup, start_timeout)
         self._function = function
 
     async def __aenter__(self) -> ExtractorPool:

@@ -48,6 +48,9 @@ T = TypeVar("T")
 DEPTH = 2
 #: Tries to start a worker before its place is given up.
 STARTS = 2
+#: The least time a worker's start is given: the first start waits for the forkserver
+#: to load the extractor, seconds on a busy or small machine, whatever a page may take.
+START_AT_LEAST = 60.0
 #: Why a start failed, when nothing more is known.
 DIED = "died while starting"
 #: How often a job not yet begun may be handed on from a worker that went away.
@@ -213,14 +216,17 @@ class WorkerPool:
 
     def __init__(
         self, workers: int, timeout: float, max_tasks_per_child: int = 200,
-        setup: Setup | None = None,
+        setup: Setup | None = None, start_timeout: float | None = None,
     ) -> None:  # fmt: skip
         """``setup``: a function and its arguments, run once in each new worker (the
-        watchlists' matcher of ``ingest.reading``); ``setup_id`` names it."""
+        watchlists' matcher of ``ingest.reading``); ``setup_id`` names it.
+        ``start_timeout``: how long a worker may take to be ready (default: the page
+        ``timeout``, and at least ``START_AT_LEAST``)."""
         self._setup = setup
         self.setup_id = setup[1][0] if setup else None
         self._workers = workers or default_workers()
         self.timeout = timeout
+        self.start_timeout = start_timeout or max(timeout, START_AT_LEAST)
         self.max_tasks = max_tasks_per_child
         self._context = context()
         self._live: list[_Worker] = []  # serving or starting
@@ -323,9 +329,9 @@ class WorkerPool:
         if not alone:
             self._live.append(worker)  # seen by pids() from the start
         try:
-            # A start has the page deadline too: a worker stuck in its setup, or a
-            # forkserver that never answers, kept every page waiting, and the cycle.
-            async with asyncio.timeout(self.timeout):
+            # A start has a deadline too: a worker stuck in its setup, or a forkserver
+            # that never answers, kept every page waiting, and the cycle.
+            async with asyncio.timeout(self.start_timeout):
                 await asyncio.to_thread(start_process, process, theirs)
                 sock = socket.socket(fileno=os.dup(ours.fileno()))
                 worker.end = sock
@@ -339,7 +345,7 @@ class WorkerPool:
             if process.pid is None:  # the forkserver took the request and never answered
                 await _kill_forkserver()
             self.discard(worker)
-            raise _Died(f"not ready within {self.timeout:g}s") from e
+            raise _Died(f"not ready within {self.start_timeout:g}s") from e
         except BaseException as e:
             self.discard(worker)
             # Any failure is a start that died: an OSError, or the EOFError of a
