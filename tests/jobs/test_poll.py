@@ -124,6 +124,22 @@ def test_a_changed_feed_stores_only_its_new_entries(server: FeedServer, tmp_path
     assert server.hits["/en/articles/oil.html"] == 1
 
 
+def test_a_renamed_feed_keeps_its_entries_and_stores_none_again(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # Entries are keyed within their feed. Before, a new name made a new feed: every
+    # entry was new again, stored twice, and its hits went out again in the digest.
+    url = serve_site(server, "en", EN)
+    config = load(tmp_path, [{"name": "English", "url": url}])
+    assert cycle(config).as_json()["new_articles"] == 2
+    serve_site(server, "en", EN, etag='"2"')  # the same entries, the validator changed
+    renamed = load(tmp_path, [{"name": "Wire (English)", "url": url}])
+    report = cycle(renamed)
+    assert (report.count("ok"), report.as_json()["new_articles"]) == (1, 0)
+    assert [r["feed"] for r in articles(renamed)] == ["Wire (English)"] * 2
+    assert list(feeds_table(renamed)) == ["Wire (English)"]
+
+
 def test_failing_feeds_leave_the_others_stored(server: FeedServer, tmp_path: Path) -> None:
     server.add("/500.xml", status=500)
     server.add("/drip.xml", rss("drip", EN) * 5, drip=20, drip_delay=0.3)

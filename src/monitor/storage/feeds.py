@@ -25,17 +25,28 @@ class FeedQueries:
     def sync_feeds(self: Backend, feeds: Sequence[Feed], now: datetime) -> dict[str, FeedState]:
         """Make the feeds table match feeds.yaml; returns the state of each configured feed.
 
-        A feed whose URL changed in the config starts afresh (no validators, due now).
+        A feed whose URL changed in the config starts afresh (no validators, due now). A
+        feed renamed in the config (a new name, the URL of a stored feed no configured name
+        claims) keeps its row: its entries' keys are scoped by it, and a new row made
+        every entry new again, stored twice and sent again in the next digest.
         """
-        rows = self.rows("SELECT * FROM feeds")
+        rows = self.rows("SELECT * FROM feeds ORDER BY id")
         existing = {r["name"]: r for r in rows}
         # A name stored decomposed ("i" and a combining accent, as some editors save it)
         # is the same feed once config is read composed: its row, state and entries stay.
         composed = {normalize(r["name"]): r for r in rows if r["name"] != normalize(r["name"])}
+        claimed = {f.name for f in feeds}
+        renamed = {
+            r["config_url"]: r
+            for r in rows
+            if r["name"] not in claimed and normalize(r["name"]) not in claimed
+        }
         with self.write() as db:
             for feed in feeds:
-                row = existing.get(feed.name)
-                if row is None and (row := composed.get(feed.name)) is not None:
+                row = existing.get(feed.name) or composed.get(feed.name)
+                if row is None and feed.url in renamed:
+                    row = renamed.pop(feed.url)
+                if row is not None and row["name"] != feed.name:
                     db.execute("UPDATE feeds SET name = ? WHERE id = ?", [feed.name, row["id"]])
                 if row is None:
                     db.table("feeds").insert(
