@@ -138,6 +138,16 @@ def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
     assert (gaps.text_source, gaps.fetched_at, gaps.feed) == ("page", NOW, "Wire")
 
 
+def test_explain_says_why_a_fetched_page_lost_to_the_summary() -> None:
+    whole = " ".join(["artículo"] * 300)
+    paywalled = ExtractedPage(text=LONG, language="es")
+    kept = decide.article(FEED, None, entry(summary=whole), paywalled, now=NOW, detect=never)
+    assert (kept.text_source, kept.page_error) == ("summary", decide.SHORTER_PAGE)
+    full = ExtractedPage(text=" ".join(["página"] * 200), language="es")
+    read = decide.article(FEED, None, entry(summary=whole), full, now=NOW, detect=never)
+    assert (read.text_source, read.page_error) == ("page", None)
+
+
 def test_the_page_is_asked_only_for_what_the_feed_lacks() -> None:
     assert decide.page_needs(FEED, entry(published=NOW)) == PageNeeds(metadata=False)
     assert decide.page_needs(FEED, entry()) == PageNeeds(metadata=True)

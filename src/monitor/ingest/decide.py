@@ -62,6 +62,7 @@ from monitor.types import (
 MIN_PAGE_WORDS = 25
 #: A feed summary this long is the whole article (WordPress's content:encoded).
 FULL_SUMMARY_WORDS = 150
+SHORTER_PAGE = "the page gave less of the article than the feed (a paywall, a consent wall?)"
 #: How long after each failed try a page is tried again; after the last, never again.
 PAGE_RETRIES = (timedelta(minutes=30), timedelta(hours=2), timedelta(hours=8))
 #: Statuses that say "later" rather than "no".
@@ -213,7 +214,7 @@ def article(
         source=entry.source,
         page_retry_at=retry,
         page_attempts=1 if wants_page(feed, entry) else 0,
-        page_error=_why(page_error, text_source),
+        page_error=_why(page_error, text_source, page),
         revision=entry.revision,
     )
 
@@ -224,9 +225,16 @@ def with_stored_text(article: Article, text: str) -> Article:
     return replace(article, text=text, text_source="page", page_error=None)
 
 
-def _why(error: MonitorError | None, source: TextSource) -> str | None:
-    """The page's failure, one line, when the text is not the page's."""
-    return None if error is None or source == "page" else " ".join(str(error).split())[:300]
+def _why(
+    error: MonitorError | None, source: TextSource, page: ExtractedPage | None = None
+) -> str | None:
+    """Why the text is not the page's, one line: the page's failure, or a page that gave
+    less of the article than the feed (shown by ``monitor explain``)."""
+    if source == "page":
+        return None
+    if error is not None:
+        return " ".join(str(error).split())[:300]
+    return SHORTER_PAGE if page is not None else None
 
 
 def retried_page(
