@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,6 +124,30 @@ def test_a_feed_field_yaml_reads_as_a_number_says_to_quote_it(tmp_path: Path) ->
         'feeds.yaml:2: feeds[0].name: 1959 is read by YAML as a number, not as text: quote it ("1959")',
         'feeds.yaml:6: feeds[1].tags[1]: 2026 is read by YAML as a number, not as text: quote it ("2026")',
     ]
+
+
+@pytest.mark.parametrize(
+    ("address", "taken"),
+    [
+        ("reader@example.org", True),
+        ("Ana Pérez <ana@example.org>", True),
+        ('"Pérez, Ana" <ana@example.org>', True),
+        ("josé@ejemplo.org", True),
+        ("not an address", False),
+        ("ana@example.org, bob@example.org", False),
+        ("Ana <ana>", False),
+        ("<>", False),
+        ("a@example.org\nBcc: b@example.org", False),
+    ],
+)
+def test_recipients_as_mail_clients_write_them(tmp_path: Path, address: str, taken: bool) -> None:
+    config = _config_dir(tmp_path, monitor=json.dumps({"digest": {"to": [address]}}))
+    if taken:
+        assert load_config(config).settings.digest.to == (address,)
+        return
+    with pytest.raises(ConfigError) as info:
+        load_config(config)
+    assert f"digest.to: {address!r} is not an email address" in str(info.value)
 
 
 def test_spaces_around_a_pasted_url_are_dropped(tmp_path: Path) -> None:

@@ -208,3 +208,21 @@ def test_an_address_with_accents_needs_a_server_that_takes_it(tmp_path: Path) ->
     (msg,) = inbox.messages
     assert msg["To"] == "josé@ejemplo.org, reader@example.org"
     assert unsent(store) == 0
+
+
+def test_addresses_with_names_as_mail_clients_write_them(tmp_path: Path) -> None:
+    sender = "US–Cuba Monitor <monitor@example.org>"
+    to = ["Ana Pérez <ana@example.org>", '"Desk, News" <desk@example.org>', "r@example.org"]
+    config, store = setup(tmp_path, digest={"from": sender, "to": to})
+    with smtp_server() as (inbox, port, _context):
+        send_digest(config, store, smtp(port), NOW)
+    (msg,) = inbox.messages
+    assert (msg["From"].addresses[0].display_name, msg["From"].addresses[0].addr_spec) == (
+        "US–Cuba Monitor", "monitor@example.org",
+    )  # fmt: skip
+    assert [a.display_name for a in msg["To"].addresses] == ["Ana Pérez", "Desk, News", ""]
+    # The server is given the bare addresses; the Message-ID the sender's domain.
+    assert inbox.envelopes == [
+        ("monitor@example.org", ["ana@example.org", "desk@example.org", "r@example.org"])
+    ]
+    assert msg["Message-ID"].endswith("@example.org>")

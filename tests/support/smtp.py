@@ -28,9 +28,12 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     tls: list[bool] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    #: Each message's envelope: MAIL FROM and RCPT TO, as the server was given them.
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         over_tls = server.transport.get_extra_info("ssl_object") is not None
         self.tls.append(session.ssl is not None or over_tls)
         return "250 OK"

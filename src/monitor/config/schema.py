@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from datetime import timedelta
+from email.errors import NonASCIILocalPartDefect
+from email.policy import default as email_policy
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -154,7 +156,14 @@ class DigestSettings(_Model):
 
 
 def _check_address(address: str) -> str:
-    if "@" not in address or any(c in address for c in "\r\n\t ,;<>"):
+    """One address, bare or with a name as mail clients copy it ("Ana Pérez
+    <ana@example.org>"), read as the mail headers will read it."""
+    header = email_policy.header_factory("to", address)
+    # Accents in the local part are taken: servers that offer SMTPUTF8 deliver them.
+    defects = [d for d in header.defects if not isinstance(d, NonASCIILocalPartDefect)]
+    found = header.addresses
+    local, _, domain = found[0].addr_spec.rpartition("@") if len(found) == 1 else ("", "", "")
+    if defects or not local or not domain or any(c in address for c in "\r\n"):
         raise ValueError(f"{address!r} is not an email address")
     return address
 

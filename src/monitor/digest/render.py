@@ -88,7 +88,7 @@ def message_id(digest: Digest, sender: str, now: datetime) -> str:
     same digest built again is known as the same message (its hits, its date)."""
     hits = hashlib.blake2b(",".join(map(str, digest.hit_ids)).encode(), digest_size=6)
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    domain = sender.rpartition("@")[2] or "localhost"
+    domain = email.utils.parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     return f"<digest.{digest.date}.{stamp}.{hits.hexdigest()}@{domain}>"
 
 
