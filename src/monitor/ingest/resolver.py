@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
-from typing import Any, TypedDict, TypeVar
+from typing import TypedDict
 
 from monitor.threads import on_daemon_thread
-
-T = TypeVar("T")
 
 #: aiohttp's flags for an address that needs no further lookup.
 _NUMERIC = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
@@ -51,9 +48,6 @@ class Lookups:
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[Address]:
         """The addresses of ``host``."""
-        return await self._run(_addresses, host, port, family)
-
-    async def _run(self, function: Callable[..., T], *args: Any) -> T:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._limit)
         slots = self._slots
@@ -62,10 +56,10 @@ class Lookups:
             # The slot is the thread's, not the caller's: it is freed when the lookup
             # ends, even if the caller gave up on it long before.
             return await on_daemon_thread(
-                lambda: function(*args), name="monitor-lookup", ended=slots.release
+                lambda: _addresses(host, port, family), name="monitor-lookup", ended=slots.release
             )
         except RuntimeError as e:  # no thread could be started (a process limit)
-            raise OSError(f"cannot look up {args[0]}: {e}") from e
+            raise OSError(f"cannot look up {host}: {e}") from e
 
 
 def _addresses(host: str, port: int, family: socket.AddressFamily) -> list[Address]:
