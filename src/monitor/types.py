@@ -109,6 +109,9 @@ class Entry:
     #: A hash of what the feed says of the entry (title, summary, updated date): when it
     #: changes, the outlet corrected the entry.
     revision: str = ""
+    #: Another entry of the feed links to the same page (a listing, a programme's page, a
+    #: live blog): the page tells none of them apart, so each keeps its own summary.
+    shares_link: bool = False
 
 
 #: What tells an entry stored under another key: its link, title, summary and date.

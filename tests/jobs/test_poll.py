@@ -140,6 +140,37 @@ def test_a_renamed_feed_keeps_its_entries_and_stores_none_again(
     assert list(feeds_table(renamed)) == ["Wire (English)"]
 
 
+def test_entries_that_all_link_to_one_page_keep_their_own_text(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # A listing whose every brief links to the home page, which names Cuba and the US.
+    # Before, each brief was that page: ten hits whatever each said, ten fetches.
+    home = story("home", "Home", "Washington and Havana met again to discuss crude shipments.")
+    server.add("/index.html", page(home), content_type="text/html")
+    briefs = "".join(
+        f"<item><title>Weather brief {i}</title><link>/index.html</link><guid>w{i}</guid>"
+        f"<description>Rain in the north, sun in the south, day {i}.</description></item>"
+        for i in range(10)
+    )
+    own = "<item><title>Port news</title><link>/port.html</link><guid>p</guid></item>"
+    server.add(
+        "/port.html", page(story("port", "Port news", "Ships came in.")), content_type="text/html"
+    )
+    url = server.add(
+        "/feed.xml", f"<rss version='2.0'><channel><title>T</title>{briefs}{own}</channel></rss>"
+    )
+    config = load_config(write_config(tmp_path, [{"name": "Briefs", "url": url}],
+                                      watchlists={"relations": RELATIONS}))  # fmt: skip
+    report = cycle(config)
+    assert (report.as_json()["new_articles"], report.as_json()["hits"]) == (11, 0)
+    assert (server.hits["/index.html"], server.hits["/port.html"]) == (0, 1)
+    rows = {r["title"]: r for r in articles(config)}
+    assert rows["Weather brief 3"]["text"] == "Rain in the north, sun in the south, day 3."
+    assert (rows["Weather brief 3"]["text_source"], rows["Port news"]["text_source"]) == (
+        "summary", "page",
+    )  # fmt: skip
+
+
 def test_failing_feeds_leave_the_others_stored(server: FeedServer, tmp_path: Path) -> None:
     server.add("/500.xml", status=500)
     server.add("/drip.xml", rss("drip", EN) * 5, drip=20, drip_delay=0.3)

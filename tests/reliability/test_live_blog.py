@@ -15,7 +15,7 @@ from tests.support.server import FeedServer
 UPDATES = {
     1: "US Coast Guard intercepts a tanker bound for Cuba",
     2: "Cuba's foreign ministry protests the tanker's seizure to Washington",
-    3: "Treasury adds the tanker's owner to the Cuba sanctions list",
+    3: "Washington adds the tanker's owner to the Cuba sanctions list",
 }
 
 
@@ -34,7 +34,8 @@ def stored(config: Path) -> list[str]:
 
 
 def test_each_update_of_a_live_blog_is_stored_once(tmp_path: Path) -> None:
-    # The page holds every update: each is matched on it (Cuba and Washington).
+    # The page holds every update; once several updates give it, each is matched on its
+    # own words, which name both sides, not on the page's, which hold the others' too.
     blog: Story = story("live", "Live: the tanker and Cuba", " ".join(UPDATES.values()))
     with FeedServer() as server:
         server.add("/live.html", page(blog), content_type="text/html; charset=utf-8")

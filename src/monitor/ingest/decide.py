@@ -104,8 +104,9 @@ def new_entries(parsed: ParsedFeed, known: Mapping[str, KnownEntry]) -> list[Ent
 
 
 def wants_page(feed: Feed, entry: Entry) -> bool:
-    """Fetch the article page only for full-text feeds, and only when there is a link."""
-    return feed.fulltext and bool(entry.url)
+    """Fetch the article page only for full-text feeds, only when there is a link, and
+    only when no other entry of the feed gives it (``Entry.shares_link``)."""
+    return feed.fulltext and bool(entry.url) and not entry.shares_link
 
 
 def page_needs(feed: Feed, entry: Entry) -> PageNeeds:
