@@ -114,6 +114,25 @@ def test_a_publication_date_in_spanish_is_read() -> None:
     assert entry.legacy_keys == (undated.entries[0].key,) != (entry.key,)
 
 
+def test_entries_that_give_one_link_under_several_titles_share_it() -> None:
+    items = [
+        ("b1", "Brief one", "/index.html"), ("b2", "Brief two", "/index.html"),
+        ("a1", "One article", "/a.html"), ("a2", "One article", "/a.html"),  # listed twice
+        ("c", "Its own page", "/c.html"),
+    ]  # fmt: skip
+    body = "".join(
+        f"<item><guid>{g}</guid><title>{t}</title><link>{u}</link></item>" for g, t, u in items
+    )
+    entries = _parse(
+        f'<rss version="2.0"><channel><title>t</title>{body}</channel></rss>'.encode()
+    ).entries
+    assert [(e.title, e.shares_link) for e in entries] == [
+        ("Brief one", True), ("Brief two", True),
+        ("One article", False), ("One article", False),
+        ("Its own page", False),
+    ]  # fmt: skip
+
+
 def test_latin1_and_mislabelled_latin1_read_the_same() -> None:
     honest = _parse((DATA / "feeds/latin1.xml").read_bytes()).entries[0]
     mislabelled = _parse(

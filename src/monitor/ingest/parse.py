@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -281,11 +281,15 @@ def _unique(entries: list[Entry]) -> tuple[Entry, ...]:
 
 
 def _shared(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-    """The entries, those whose link another entry gives too marked so. Before, each was
-    matched on that one page: thirty briefs linking to a home page that named Cuba and
-    the US were thirty hits, whatever each said, and the page was fetched thirty times."""
-    links = Counter(e.url for e in entries if e.url)
-    return tuple(replace(e, shares_link=True) if links[e.url] > 1 else e for e in entries)
+    """The entries, those whose link another entry under another title gives too marked
+    so. Before, each was matched on that one page: thirty briefs linking to a home page
+    that named Cuba and the US were thirty hits, whatever each said. One article listed
+    twice under its one title still has its page."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        if entry.url:
+            titles[entry.url].add(entry.title)
+    return tuple(replace(e, shares_link=True) if len(titles[e.url]) > 1 else e for e in entries)
 
 
 def _title_id(title: str) -> str:
