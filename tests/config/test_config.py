@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import load_config
+from monitor.config import load_config, resolve_config_dir
 from monitor.errors import ConfigError
 from tests.support.config import REPO
 
@@ -148,6 +148,19 @@ def test_recipients_as_mail_clients_write_them(tmp_path: Path, address: str, tak
     with pytest.raises(ConfigError) as info:
         load_config(config)
     assert f"digest.to: {address!r} is not an email address" in str(info.value)
+
+
+def test_a_home_folder_written_as_a_tilde_is_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # $MONITOR_CONFIG and $MONITOR_DB as a systemd unit's Environment= gives them: the
+    # shell never saw them, so "~" is still there. monitor.yaml's paths took it already.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    _config_dir(tmp_path)
+    monkeypatch.setenv("MONITOR_CONFIG", "~/config")
+    directory = resolve_config_dir(None)
+    assert directory == tmp_path / "config"
+    assert load_config(directory, "~/data/monitor.db").database == tmp_path / "data/monitor.db"
 
 
 def test_spaces_around_a_pasted_url_are_dropped(tmp_path: Path) -> None:

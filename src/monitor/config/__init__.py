@@ -93,8 +93,9 @@ class Config:
 
 
 def resolve_config_dir(option: str | None) -> Path:
-    """--config, else $MONITOR_CONFIG, else ./config."""
-    return Path(option or os.environ.get("MONITOR_CONFIG") or "config")
+    """--config, else $MONITOR_CONFIG, else ./config; "~" is the home folder, as in
+    monitor.yaml's paths (a systemd unit's Environment= does not expand it)."""
+    return Path(option or os.environ.get("MONITOR_CONFIG") or "config").expanduser()
 
 
 #: Polling a publisher more often than this is impolite (``Config.warnings``).
@@ -115,7 +116,7 @@ def load_config(
     feeds, problems = load_feeds(directory / "feeds.yaml")
     lists = load_watchlists(directory / "watchlists")
     base = directory.resolve().parent
-    db = Path(database) if database else _resolve(base, settings.database)
+    db = Path(database).expanduser() if database else _resolve(base, settings.database)
     return Config(
         directory=directory,
         settings=settings,
