@@ -209,6 +209,18 @@ def test_the_log_file_follows_logrotate(site: Site, tmp_path: Path) -> None:
     assert any(e.get("event") == "stop" for e in service.events())
 
 
+def test_a_log_file_under_a_tilde_is_in_the_home_folder(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # systemd does not expand "~" in ExecStart: the monitor does, as for its other paths.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = config_for(tmp_path, site)
+    result = invoke("--config", str(config), "run", "--log-file", "~/no/such.log")
+    assert result.stderr == (
+        f"monitor: cannot write the log to {tmp_path}/no/such.log: No such file or directory\n"
+    )
+
+
 def test_a_log_file_that_cannot_be_written_is_one_line(site: Site, tmp_path: Path) -> None:
     config = config_for(tmp_path, site)
     result = invoke("--config", str(config), "run", "--log-file", str(tmp_path / "no/such.log"))

@@ -78,6 +78,7 @@ def setup(log_format: LogFormat, log_file: Path | None, level: int) -> None:
 def _file_handler(path: Path) -> logging.Handler:
     """Appends to ``path``, opened again when it is moved or removed: logrotate renames
     the file and the service goes on writing into the new one, not the rotated one."""
+    path = path.expanduser()  # "~": systemd does not expand it in ExecStart
     try:
         return logging.handlers.WatchedFileHandler(path, encoding="utf-8")
     except OSError as e:
