@@ -117,6 +117,17 @@ def test_an_entry_stored_under_another_key_is_not_new() -> None:
     assert kept == [reworded, later, programme, fresh]
 
 
+def test_an_entry_whose_link_moved_to_https_is_not_new() -> None:
+    when = NOW - timedelta(hours=3)
+    stored = {("http://wire.example/1", "Cuba y EE.UU.", "Resumen breve.", when)}
+    moved = entry(key="url:https://wire.example/1", url="https://wire.example/1", published=when)
+    other = entry(key="url:https://wire.example/2", url="https://wire.example/2", published=when)
+    assert decide.not_reissued([moved, other], stored) == [other]
+    assert decide.both_schemes("https://wire.example/1") == (
+        "http://wire.example/1", "https://wire.example/1",
+    )  # fmt: skip
+
+
 def test_the_feed_fields_win_and_the_page_fills_gaps() -> None:
     page = ExtractedPage(text=LONG, title="Page title", author="Page author",
                          published=NOW - timedelta(days=1), language="es")  # fmt: skip

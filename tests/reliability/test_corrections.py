@@ -171,3 +171,27 @@ def test_a_feed_whose_guids_change_on_every_poll_stores_each_entry_once(tmp_path
         with db(config) as connection:
             rows = connection.execute("SELECT url, count(*) FROM articles GROUP BY url").fetchall()
         assert sorted(count for _url, count in rows) == [1, 3]
+
+
+def test_a_site_that_moves_to_https_stores_no_entry_again(tmp_path: Path) -> None:
+    # A feed without guids is keyed by its links; a site that moves to https changes
+    # them all. Before, every entry it listed was stored again, and its hits sent again.
+    with FeedServer() as server:
+        server.add("/talks.html", article(TALKS, "Havana and Washington met on Monday."),
+                   content_type="text/html")  # fmt: skip
+        item = (
+            "<item><title>{t}</title><link>{scheme}://example.test/talks.html</link>"
+            "<description>Havana and Washington met.</description>"
+            "<pubDate>Mon, 30 Nov 2026 12:00:00 GMT</pubDate></item>"
+        )
+
+        def feed(scheme: str) -> str:
+            body = item.format(t=escape(TALKS), scheme=scheme)
+            return f"<?xml version='1.0'?><rss version='2.0'><channel><title>W</title>{body}</channel></rss>"
+
+        url = server.add("/feed.xml", feed("http"))
+        config = write_config(tmp_path, [{"name": "Wire", "url": url, "fulltext": False}],
+                              watchlists={"relations": RELATIONS})  # fmt: skip
+        assert poll(config)["new_articles"] == 1
+        server.add("/feed.xml", feed("https"))
+        assert poll(config)["new_articles"] == 0

@@ -119,24 +119,37 @@ def not_reissued(entries: list[Entry], stored: Collection[Identity]) -> list[Ent
     """The entries but those this feed stored already under another key: the same link,
     title, summary and date. Some feeds give an entry a new guid on every poll (a session
     id or a timestamp in it); each poll then stored every entry again and fetched its
-    page. An entry with neither summary nor date tells too little to be known this way:
-    a daily programme under one title and one link is a new entry every day. An entry
-    without a date is compared without one (its article may have the page's)."""
-    undated = {identity[:3] for identity in stored}
+    page. So does a site that moves to https: the links of a feed without guids change
+    from http to https, and are the same pages. An entry with neither summary nor date
+    tells too little to be known this way: a daily programme under one title and one link
+    is a new entry every day. An entry without a date is compared without one (its
+    article may have the page's)."""
+    dated = {(_schemeless(url), *rest) for url, *rest in stored}
+    undated = {identity[:3] for identity in dated}
 
     def known(e: Entry) -> bool:
         if not (e.url and e.title and (e.summary or e.published)):
             return False
         identity = _identity(e)
-        return identity in stored if e.published else identity[:3] in undated
+        return identity in dated if e.published else identity[:3] in undated
 
     return [e for e in entries if not known(e)]
 
 
+def both_schemes(url: str) -> tuple[str, str]:
+    """The link over http and over https, the addresses its article may be stored at."""
+    rest = _schemeless(url)
+    return f"http{rest}", f"https{rest}"
+
+
+def _schemeless(url: str) -> str:
+    return url.removeprefix("https").removeprefix("http")
+
+
 def _identity(entry: Entry) -> Identity:
-    """An entry as the store holds its article."""
+    """An entry as the store holds its article, but for its link's scheme."""
     summary = normalize(entry.summary) if entry.summary else ""
-    return entry.url, normalize(entry.title), summary, entry.published
+    return _schemeless(entry.url), normalize(entry.title), summary, entry.published
 
 
 def choose_text(page: ExtractedPage | None, entry: Entry) -> tuple[str, TextSource]:

@@ -236,8 +236,9 @@ class Poller:
             log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
         known = self.store.known_entries(decide.keys_of(parsed))
         new = decide.new_entries(parsed, known)
-        if new:  # known under another key? (a feed whose guids change on every poll)
-            stored = self.store.stored_at(state.feed_id, (e.url for e in new if e.url))
+        if new:  # known under another key? (guids that change on every poll, https)
+            links = (link for e in new if e.url for link in decide.both_schemes(e.url))
+            stored = self.store.stored_at(state.feed_id, links)
             new = decide.not_reissued(new, stored)
         plan = corrections.plan(parsed, known, state.feed_id, poll.corrections_per_feed)
         if any(decide.wants_page(feed, e) for e in [*new, *(e for e, _ in plan.follow)]):
