@@ -94,7 +94,9 @@ def test_check_reports_file_and_line_and_exits_1(tmp_path: Path) -> None:
     (config / "monitor.yaml").write_text("poll:\n  interval: 30m\n  jiter: 2m\n")
     result = monitor("--config", str(config), "check")
     assert result.returncode == 1
-    assert result.stderr.strip() == f"monitor: {config}/monitor.yaml:3: poll.jiter: unknown key"
+    assert result.stderr.strip() == (
+        f"monitor: {config}/monitor.yaml:3: poll.jiter: unknown key (did you mean 'jitter'?)"
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -105,7 +105,7 @@ def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     assert messages == [
         "feeds.yaml:5: feeds[1].url: 'ftp://bad.example/feed' is not an http(s) URL",
         "feeds.yaml:6: feeds[2].name: duplicate feed name 'Good'",
-        "feeds.yaml:11: feeds[4].langauge: unknown key",
+        "feeds.yaml:11: feeds[4].langauge: unknown key (did you mean 'language'?)",
     ]
 
 

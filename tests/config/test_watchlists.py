@@ -66,6 +66,11 @@ def test_the_format(tmp_path: Path) -> None:
     [
         ("match: [cuba", "oil.yaml:1: "),
         ("groups:\n  a: [x]\nmatch: a\ncolour: red\n", "oil.yaml:4: colour: unknown key"),
+        # A slip of a key, in a rule inside a rule too, is named with the key it looks like.
+        (
+            "groups:\n  a: [x]\nmatch:\n  any:\n    - all: [a]\n      wihtin: sentence\n",
+            "oil.yaml:6: match.any[0].wihtin: unknown key (did you mean 'within'?)",
+        ),
         ("groups:\n  a: ['']\nmatch: a\n", "oil.yaml:2: groups.a.terms[0].term: empty term"),
         (
             "groups:\n  a:\n    - '*cuba'\nmatch: a\n",
@@ -138,6 +143,7 @@ def test_the_format(tmp_path: Path) -> None:
     ids=[
         "yaml",
         "unknown-key",
+        "slip-of-a-key",
         "empty",
         "leading-star",
         "inner-star",

@@ -7,7 +7,10 @@ defaults; docs/config.md documents every field and tests/test_docs.py keeps them
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
+import typing
 from datetime import timedelta
 from email.errors import NonASCIILocalPartDefect
 from email.policy import default as email_policy
@@ -488,18 +491,47 @@ def validate(model: type[Parsed], data: Any) -> Parsed:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise Invalid(_errors_of(e)) from e
+        raise Invalid(_errors_of(e, model)) from e
 
 
-def _errors_of(error: ValidationError) -> list[tuple[Loc, str]]:
+def _errors_of(error: ValidationError, model: type[BaseModel]) -> list[tuple[Loc, str]]:
     found = []
     for item in error.errors(include_url=False):
         loc = tuple(k for k in item["loc"] if not _is_internal(k))
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = "unknown key"
+            message = "unknown key" + _did_you_mean(str(loc[-1]) if loc else "", model)
         found.append((loc, message.removeprefix("Value error, ")))
     return found
+
+
+def _did_you_mean(key: str, model: type[BaseModel]) -> str:
+    """A key of the file's keys that ``key`` looks like a slip of ("intervl")."""
+    close = difflib.get_close_matches(key, _keys(model), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@functools.cache
+def _keys(model: type[BaseModel]) -> tuple[str, ...]:
+    """Every key a file read as ``model`` may hold, at any depth (rules nest rules)."""
+    found: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+    todo = [model]
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            for name, field in current.model_fields.items():
+                found.add(field.alias or name)
+                todo.extend(_models_in(field.annotation))
+    return tuple(sorted(found))
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds (in a list, a mapping, an optional, an Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
 def _is_internal(key: str | int) -> bool:
