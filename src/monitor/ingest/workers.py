@@ -51,6 +51,10 @@ STARTS = 2
 #: The least time a worker's start is given: the first start waits for the forkserver
 #: to load the extractor, seconds on a busy or small machine, whatever a page may take.
 START_AT_LEAST = 60.0
+#: The pause before a failed start is tried again: a forkserver the OOM killer took still
+#: looks alive while the kernel tears its heap down, tens of milliseconds on a busy
+#: machine, and a start tried again at once failed against it too.
+RESTART_PAUSE = 1.0
 #: Why a start failed, when nothing more is known.
 DIED = "died while starting"
 #: How often a job not yet begun may be handed on from a worker that went away.
@@ -288,7 +292,9 @@ class WorkerPool:
     async def _started(self) -> None:
         """The workers, started; a start that dying workers broke (killed, out of
         memory) is begun again once, never remembered for every page."""
-        for _attempt in range(2):
+        for attempt in range(2):
+            if attempt:
+                await asyncio.sleep(RESTART_PAUSE)
             self.warm()
             starting = self._starting
             assert starting is not None
@@ -302,7 +308,9 @@ class WorkerPool:
 
     async def _start_one(self) -> bool:
         """One worker in service; False when it died starting, time after time."""
-        for _attempt in range(STARTS):
+        for attempt in range(STARTS):
+            if attempt:
+                await asyncio.sleep(RESTART_PAUSE)
             try:
                 await self._spawn(alone=False)
                 return True
