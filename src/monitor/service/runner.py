@@ -319,9 +319,8 @@ class Service:
             store.set_service_state(digest_handled_for=due_for)
             return
         # Within a tick of its time the daily run is sending it; after a failure, a retry.
-        if handled >= due_for or now - due_for < MAX_TICK or self._digesting:
-            return
-        if self._digest_failures:
+        waiting = now - due_for < MAX_TICK or self._digesting or self._digest_failures
+        if handled >= due_for or waiting:
             return
         log.info(
             "a digest fell due at %s and was not sent (the service was down, or the machine "
