@@ -113,7 +113,11 @@ def test_one_passing_mention_of_the_blockade_in_a_long_article_is_not_the_story(
     text = long_text("La vacuna será probada en Cuba durante el próximo año.", passing)
     assert hits(title, text, "es") == set()
     lead = long_text(passing, filler=0) + "\n\n" + long_text()
+    assert hits(title, lead, "es") == set()  # a long text must name both sides itself
+    said = passing.replace("Los investigadores", "Los investigadores cubanos")
+    lead = long_text(said, filler=0) + "\n\n" + long_text()
     assert hits(title, lead, "es") & {"us-cuba-relations", "sanctions-and-law"}
+    assert hits(title, passing, "es") & {"us-cuba-relations", "sanctions-and-law"}  # a summary
 
 
 def test_a_history_paragraph_naming_obama_is_a_passing_mention() -> None:

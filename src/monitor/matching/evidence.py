@@ -155,6 +155,10 @@ class Evidence:
             found = self._leads[key] = _lead_end(self.fields["body"], self.boilerplate, salience)
         return found
 
+    def is_short(self, salience: Salience) -> bool:
+        """Is the body at most ``salience.short_text`` words: all lead?"""
+        return len(self.fields["body"].word_starts) <= salience.short_text
+
     def places(self, window: Proximity) -> dict[int, frozenset[int]]:
         """Body sentence (or paragraph, or word) → the slots mentioned there, in order."""
         found = self._places.get(window.unit)

@@ -151,7 +151,9 @@ class Salience:
 
     A ``within`` window counts when it lies in the lead, or when the text shows it in at
     least ``repeat`` windows; a single window past the lead of a long text is a passing
-    mention. A group mentioned in the title is near everything, as before.
+    mention. A group mentioned in the title is near everything in a short text (at most
+    ``short_text`` words: a summary written to be read with its headline), and nowhere in
+    a long one.
     """
 
     #: The lead: the first this many words of the text (boilerplate lines skipped).

@@ -3,9 +3,13 @@
 Pure. A relation counts when it is *salient* (docs/watchlists.md, *Salience*):
 
 - when every group is in the title, the relation holds there;
-- a group mentioned in the title is near everything in the lead, since a headline and
-  its lead tell the story together: the groups left must share a window (a sentence, a
-  paragraph, N words) of the lead;
+- in a short text (a feed's summary, a brief: all lead), a group mentioned in the title
+  is near everything in the text, since a headline and its summary are written to be
+  read together: the groups left must share a window (a sentence, a paragraph, N words);
+- otherwise every group must share a window that starts in the lead: a long article
+  has room to say the relation in its own lead, and one that names a side only in its
+  title and the other in passing below it is about something else (Cuba's revolution
+  and Mandela, with the US government "in contrast" in its third sentence);
 - past the lead, the title no longer counts: every group must share a window of the
   text, in at least ``salience.repeat`` windows (more in a long text: one per
   ``salience.words_per_repeat`` words). One window past the lead of a long text
@@ -42,6 +46,9 @@ def near(
     sets = [groups for groups in wanted if not groups & in_title]
     if not sets:
         return Near(True, "in the title")
+    untitled = ""
+    if len(sets) < len(wanted) and not evidence.is_short(salience):
+        sets, untitled = list(wanted), " in the text (the title counts only with a short one)"
     lead = evidence.lead_end(salience)
     with_title = _windows(evidence, members, sets, window)
     if with_title and min(with_title) < lead:
@@ -53,7 +60,7 @@ def near(
         return Near(True, f"in {len(body)} {unit}s")
     if body or with_title:
         return Near(False, f"in {len(body) or 'no'} {unit} past the lead: a passing mention")
-    return Near(False, "not near each other")
+    return Near(False, f"not near each other{untitled}")
 
 
 def _windows(
