@@ -76,6 +76,22 @@ def test_a_reference_to_a_character_xml_forbids_loses_nothing(code: int) -> None
         assert "Sigue’s \U0001f600 \u3039" in page.text, reference
 
 
+@pytest.mark.parametrize(
+    ("declared", "content_type"),
+    [("", "text/html; charset=ISO-8859-1"), ('<meta charset="zlib">', None), ("", None)],
+)
+def test_a_page_in_windows_1252_is_read_in_it(declared: str, content_type: str | None) -> None:
+    """The project's own English page, served in windows-1252: its one Spanish name came
+    out "Nicolįs Maduro" by guesswork, and a ``charset`` naming a codec that is not a
+    text encoding raised in the worker, so the article was its feed summary."""
+    path = DATA / "pages/oil-en.html"
+    html = path.read_text(encoding="utf-8").replace('<meta charset="utf-8">', declared)
+    page = extract_html(html.encode("cp1252"), "https://example.org/a", content_type=content_type)
+    assert page is not None
+    assert "Nicolás Maduro" in page.text
+    assert page.title == "White House threatens tariffs on countries that sell oil to Cuba"
+
+
 def test_language_detection() -> None:
     assert detect_language("El gobierno cubano denunció el bloqueo de Estados Unidos") == "es"
     assert detect_language("The government in Havana denounced the embargo") == "en"

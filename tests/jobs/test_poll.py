@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -300,6 +301,25 @@ def test_encodings_survive_the_whole_way(server: FeedServer, tmp_path: Path) -> 
     config = load(tmp_path, [{"name": "Latin", "url": url, "fulltext": False}])
     cycle(config)
     assert articles(config)[0]["title"] == "Díaz-Canel y la crisis energética en Cuba"
+
+
+def test_a_page_in_windows_1252_is_read_in_it(server: FeedServer, tmp_path: Path) -> None:
+    """A page served as ISO-8859-1 that says so in its HTTP header only was guessed at,
+    and an English page's one Spanish name came out "Nicolįs Maduro"."""
+    lead = (
+        "Since the capture of Venezuela's president Nicolás Maduro in January, the flow "
+        "of Venezuelan oil to Cuba has stopped, deepening blackouts across the island."
+    )
+    s = story("oil", "Oil to Cuba stops", lead)
+    html = page(s).replace('<meta charset="utf-8">', "")
+    server.add("/l/articles/oil.html", html.encode("cp1252"),
+               content_type="text/html; charset=ISO-8859-1")  # fmt: skip
+    url = server.add("/l/feed.xml", rss("l", [replace(s, summary="Oil.")], "/l/articles/"))
+    config = load(tmp_path, [{"name": "Latin", "url": url}])
+    cycle(config)
+    [row] = articles(config)
+    assert row["text_source"] == "page"
+    assert "president Nicolás Maduro in January" in row["text"]
 
 
 def test_extraction_starts_before_the_last_feed_arrives(server: FeedServer, tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ import time
 from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
 
-def misbehave(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> ExtractedPage | None:
+def misbehave(
+    html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS, content_type: str | None = None
+) -> ExtractedPage | None:
     if html == b"hang":
         time.sleep(60)
     if html == b"crash":

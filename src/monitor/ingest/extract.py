@@ -22,6 +22,7 @@ import py3langid
 from monitor.ingest.headmeta import head_metadata
 from monitor.ingest.wire import Setup
 from monitor.ingest.workers import WorkerPool
+from monitor.text.charsets import page_in_utf8
 from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
 __all__ = ["ExtractorPool", "Setup", "detect_language", "extract_html", "settings", "warm_up"]
@@ -67,17 +68,20 @@ _FORBIDDEN_REFERENCE = re.compile(
 )
 
 
-def extract_html(html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS) -> ExtractedPage | None:
+def extract_html(
+    html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS, content_type: str | None = None
+) -> ExtractedPage | None:
     """Main text of an article page, or None when there is none (paywall, JS-only page).
 
     The options are the ones measured best on real pages (docs/performance.md): comments
     excluded (reader comments about "Cuba libre" must not make hits), favor_recall (as
     close to the reference text as any option, and the fastest). The title, author and
     date come from the page's head tags, and from the full metadata pass only when
-    ``needs.metadata``.
+    ``needs.metadata``. ``content_type`` is the HTTP header, whose charset the page is
+    read in when it is not UTF-8 (text/charsets.py).
     """
     trafilatura, document, config = _trafilatura()
-    html = _FORBIDDEN_REFERENCE.sub(b" ", html)
+    html = _FORBIDDEN_REFERENCE.sub(b" ", page_in_utf8(html, content_type))
     doc = trafilatura.bare_extraction(
         html, url=url, include_comments=False, favor_recall=True,
         with_metadata=needs.metadata, config=config,
@@ -135,7 +139,9 @@ class ExtractorPool(WorkerPool):
         workers: int,
         timeout: float,
         max_tasks_per_child: int = 200,
-        function: Callable[[bytes, str, PageNeeds], ExtractedPage | None] = extract_html,
+        function: Callable[
+            [bytes, str, PageNeeds, str | None], ExtractedPage | None
+        ] = extract_html,
         setup: Setup | None = None,
         start_timeout: float | None = None,
     ) -> None:
@@ -147,8 +153,14 @@ class ExtractorPool(WorkerPool):
         return self
 
     async def extract(
-        self, html: bytes, url: str, needs: PageNeeds = DEFAULT_NEEDS
+        self,
+        html: bytes,
+        url: str,
+        needs: PageNeeds = DEFAULT_NEEDS,
+        content_type: str | None = None,
     ) -> ExtractedPage | None:
         """Extract one page; raises ExtractError on a crash or a passed deadline."""
-        result: ExtractedPage | None = await self.run(url, self._function, html, url, needs)
+        result: ExtractedPage | None = await self.run(
+            url, self._function, html, url, needs, content_type
+        )
         return result

@@ -10,13 +10,13 @@ Reading those takes a regular expression over the page's head.
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
+from monitor.text.charsets import WESTERN, meta_charset
 from monitor.text.html import one_line
 
 #: How much of the page is searched: heads are rarely longer, JSON-LD sits near the top.
@@ -32,7 +32,6 @@ _TAG = re.compile(rb"<[^>]*>")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{1,60}$")
 #: A first h1 of fewer words is a logo or a section name, not a headline.
 H1_MIN_WORDS = 3
-_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?([A-Za-z0-9._-]+)""", re.IGNORECASE)
 _LD_DATE = re.compile(rb'"datePublished"\s*:\s*"([^"]{10,40})"')
 _LD_AUTHOR = re.compile(rb'"author"\s*:\s*(?:\[\s*)?\{[^{}]*?"name"\s*:\s*"([^"]{2,100})"')
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -146,13 +145,7 @@ def _title_tag(head: bytes, codec: str) -> str | None:
 def _codec(head: bytes) -> str:
     """What the page's text is in when it is not valid UTF-8: the charset its head
     declares, else cp1252 (what browsers assume of Western pages that say nothing)."""
-    found = _META_CHARSET.search(head)
-    if found is None:
-        return "cp1252"
-    try:
-        return codecs.lookup(found.group(1).decode("ascii")).name
-    except LookupError:
-        return "cp1252"
+    return meta_charset(head) or WESTERN
 
 
 def _text(raw: bytes, codec: str) -> str:

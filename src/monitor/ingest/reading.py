@@ -70,11 +70,11 @@ def install(
     _installed = (fingerprint, Matcher(watchlists, exclusions))
 
 
-def read_page(html: bytes, url: str, job: PageJob) -> Read:
-    """Extract the page, make the entry's article of it (or of its summary when the page
-    gives nothing), and match it and take its story features when this worker holds the
-    job's watchlists."""
-    page = extract_html(html, url, job.needs)
+def read_page(html: bytes, url: str, job: PageJob, content_type: str | None = None) -> Read:
+    """Extract the page (``content_type``: its HTTP header), make the entry's article of
+    it (or of its summary when the page gives nothing), and match it and take its story
+    features when this worker holds the job's watchlists."""
+    page = extract_html(html, url, job.needs, content_type)
     article = decide.article(
         job.feed, job.feed_language, job.entry, page, now=job.now, detect=detect_language
     )

@@ -91,7 +91,10 @@ class Pages:
                 job = PageJob(feed, parsed.language, entry, needs, self.clock(),
                               self.matcher.fingerprint)  # fmt: skip
                 read, error = await self._fetched(
-                    entry.url, lambda body, url: self.extractor.run(url, read_page, body, url, job)
+                    entry.url,
+                    lambda body, url, media: self.extractor.run(
+                        url, read_page, body, url, job, media
+                    ),
                 )
                 if read is not None:
                     self._read[entry.key] = read
@@ -112,11 +115,11 @@ class Pages:
     ) -> tuple[ExtractedPage | None, MonitorError | None]:
         """The page's extracted text, or why there is none (the summary is used)."""
         return await self._fetched(
-            url, lambda body, final: self.extractor.extract(body, final, needs)
+            url, lambda body, final, media: self.extractor.extract(body, final, needs, media)
         )
 
     async def _fetched(
-        self, url: str, work: Callable[[bytes, str], Awaitable[T]]
+        self, url: str, work: Callable[[bytes, str, str | None], Awaitable[T]]
     ) -> tuple[T | None, MonitorError | None]:
         """The page fetched and ``work`` done on it in a worker (extracted, or read
         whole), or why not; a page that breaks workers is quarantined here."""
@@ -129,7 +132,7 @@ class Pages:
         async with self._backlog:
             try:
                 result = await self.fetcher.fetch_page(url)
-                return await work(result.body, result.final_url), None
+                return await work(result.body, result.final_url, result.content_type), None
             except PageBreaksWorkers as e:
                 log.warning("page %s: quarantined, never extracted again: %s", url, e)
                 self._quarantined.add(url)

@@ -4,6 +4,7 @@
 - ``urls``: the canonical spelling of an article URL, which URLs can be fetched, and
   links read as browsers read them.
 - ``dates``: feed dates written in Spanish, which the feed parser does not read.
+- ``charsets``: what a web page's bytes are written in, as browsers decide it.
 - ``fold``: folding for matching (accents, case, punctuation), one character per
   character so that every match maps back to the words as written.
 
