@@ -27,6 +27,7 @@ import feedparser
 
 from monitor.errors import ParseError
 from monitor.ingest import jsonfeed
+from monitor.text.charsets import WESTERN, mostly_utf8
 from monitor.text.dates import spanish_date
 from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
@@ -319,12 +320,8 @@ def _repair_encoding(body: bytes, content_type: str | None) -> tuple[bytes, str 
         return body, content_type
     if _valid_utf8(body):
         return body, content_type
-    text = body.decode("utf-8", "surrogateescape")
-    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
-    good = sum(1 for c in text if ord(c) > 127) - bad
-    # A valid multi-byte sequence is improbable in Latin-1 text: a tie means UTF-8.
-    utf8 = good > 0 and good >= bad
-    fixed = body.decode("utf-8", "replace") if utf8 else body.decode("cp1252", "replace")
+    utf8 = mostly_utf8(body)
+    fixed = body.decode("utf-8", "replace") if utf8 else body.decode(WESTERN, "replace")
     return _as_utf8(fixed, content_type)
 
 
