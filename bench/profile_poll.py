@@ -8,6 +8,7 @@ article of the whole process, of its main thread and of its other threads (the p
 pool's feeder, the resolver); and once under cProfile, whose main-thread time is split
 by where it was spent (fetch, parse, extraction IPC, stories, match, store, the event
 loop) and scaled to the plain run's main-thread CPU, since profiling slows everything it sees.
+The allocator is set up as the ``monitor`` command sets it up (``monitor.heap``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from monitor.config import load_config
 from monitor.config.schema import FetchSettings
+from monitor.heap import keep_large_buffers
 from monitor.jobs.poll import poll
 from newsserver import NewsServer, Site
 from poll import free_port, write_config
@@ -93,6 +95,7 @@ def cycle(config_dir: Path, profile: cProfile.Profile | None = None) -> tuple[fl
 
 
 def main() -> None:
+    keep_large_buffers()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, required=True)
     parser.add_argument("--feeds", type=int, default=100)

@@ -22,7 +22,14 @@ SRC = Path(__file__).parent.parent / "src"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "records",
-        ("monitor", "monitor.types", "monitor.errors", "monitor.matching.model", "monitor.threads"),
+        (
+            "monitor",
+            "monitor.types",
+            "monitor.errors",
+            "monitor.matching.model",
+            "monitor.threads",
+            "monitor.heap",
+        ),
     ),
     ("text", ("monitor.text.*",)),
     ("config", ("monitor.config.*",)),
