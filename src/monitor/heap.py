@@ -1,7 +1,7 @@
 """Buffers the size of a page kept for reuse: glibc's allocator told not to hand them back.
 
-A poll moves every page through buffers of its size (the body read from the socket, the
-message that takes it to a worker, the worker's copy, the decoded text): 100-200 KB
+A poll's main process moves every page through buffers of its size (the body read from
+the socket, the message that takes it to a worker, the socket's own buffer): 100-200 KB
 each, a thousand pages a cycle. glibc's malloc maps each block of 128 KB or more afresh
 from the kernel and unmaps it when it is freed, and gives the top of its heap back
 whenever more than that lies free there, so every such buffer came with fresh pages
@@ -11,11 +11,11 @@ from the heap, and up to ``TRIM_ABOVE`` of free heap is kept for the next page.
 
 Measured on a cold poll of 1,000 real pages (docs/performance.md): the main process's
 CPU per article falls by a third; its peak memory grows by 3 MB, and between cycles it
-holds some 25 MB it used to give back.
+holds some 25 MB it used to give back. The extraction workers keep glibc's defaults:
+a copy is a few per cent of their work on a page, and each would hold up to
+``TRIM_ABOVE`` of its own.
 
-Only glibc has ``mallopt``; elsewhere (musl, macOS) this does nothing. The settings are
-the process's, and the processes it forks inherit them (the extraction workers are
-forked from a forkserver that sets them too).
+Only glibc has ``mallopt``; elsewhere (musl, macOS) this does nothing.
 """
 
 from __future__ import annotations

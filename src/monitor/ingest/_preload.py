@@ -8,8 +8,7 @@ trafilatura ~0.2 s for its first page. The modules a worker matches with
 the workers share their memory instead of each loading its own. The collector is paused
 while they load (0.03 s of 0.8 s), and what is loaded is then frozen out of its sight: a
 collection in a worker would otherwise walk (and so copy, page by page) the objects every
-worker shares, and spend its time on them. The allocator keeps page-sized buffers for
-reuse (``monitor.heap``), in the forkserver and so in every worker forked from it.
+worker shares, and spend its time on them.
 """
 
 import gc
@@ -19,10 +18,6 @@ gc.disable()
 from monitor.ingest.lifeline import die_with_parent, parent_from_environment  # noqa: E402
 
 die_with_parent(parent_from_environment(), child=True)
-
-from monitor.heap import keep_large_buffers  # noqa: E402
-
-keep_large_buffers()
 
 from monitor.ingest.extract import warm_up  # noqa: E402  (after the lifeline, on purpose)
 from monitor.ingest.reading import warm_up as warm_up_reading  # noqa: E402
