@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.config import fingerprint
 from tests.support.cli import invoke, poll_once
 from tests.support.config import site_config, write_config
 from tests.support.news import story
@@ -184,6 +185,21 @@ def test_check_runs_examples_like_tests(tmp_path: Path) -> None:
     ok = invoke("--config", str(fixed), "check")
     assert ok.returncode == 0
     assert "2 examples pass" in ok.stdout
+
+
+def test_files_editors_leave_beside_a_watchlist_are_not_watchlists(tmp_path: Path) -> None:
+    """Emacs locks a watchlist being edited with a link to nowhere, ``.#name.yaml``, and
+    macOS writes ``._name.yaml`` beside files copied to a shared drive: both made the
+    config broken while a user worked ("cannot read", "invalid YAML")."""
+    config = write_config(tmp_path, [], watchlists={"relations": WATCHLIST})
+    folder = config / "watchlists"
+    before = fingerprint(config)
+    (folder / ".#relations.yaml").symlink_to("ana@laptop.4242:1733472000")
+    (folder / "._relations.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    result = invoke("--config", str(config), "check")
+    assert result.returncode == 0, result.stderr
+    assert "1 watchlists, 2 examples pass" in result.stdout
+    assert fingerprint(config) == before  # nor does the service reload for them
 
 
 def _break(config: Path) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 from monitor.config import schema, yamlfile
 from monitor.config.paths import key_path
 from monitor.config.schema import Settings
-from monitor.config.watchlists import load_watchlists
+from monitor.config.watchlists import load_watchlists, yaml_files
 from monitor.errors import ConfigError, Problem
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.text.urls import canonical_url, host_of
@@ -149,9 +149,7 @@ def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     """What the config files look like on disk (names, sizes, change times): when it
     changes, the service reloads the config."""
     paths = [directory / "monitor.yaml", directory / "feeds.yaml"]
-    watchlists = directory / "watchlists"
-    if watchlists.is_dir():
-        paths += sorted(watchlists.glob("*.yaml"))
+    paths += yaml_files(directory / "watchlists")
     found = []
     for path in paths:
         try:

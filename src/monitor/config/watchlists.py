@@ -53,13 +53,22 @@ class _Bad(Exception):
         self.errors = errors
 
 
+def yaml_files(directory: Path, pattern: str = "*.yaml") -> list[Path]:
+    """The YAML files of ``directory`` in name order, hidden ones left out: editors and
+    file systems put their own there while a user works (Emacs's lock ``.#name.yaml``, a
+    link to nowhere; macOS's ``._name.yaml`` beside a copy on a shared drive)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob(pattern) if not p.name.startswith("."))
+
+
 def load_watchlists(directory: Path) -> Watchlists:
     """Every watchlist in ``directory``; a broken file is left out and reported."""
     problems: list[Problem] = []
     common = _load_common(directory, problems)
     shared_groups = common.groups
     watchlists, left_out = [], []
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+    for path in yaml_files(directory):
         if path.name.startswith("_"):
             continue
         try:
@@ -84,7 +93,7 @@ def _load_common(directory: Path, problems: list[Problem]) -> schema.CommonModel
     """The groups and exclusions of every shared file, merged; a broken file is left out
     and reported."""
     merged = schema.CommonModel()
-    for path in sorted(directory.glob("_*.yaml")) if directory.is_dir() else []:
+    for path in yaml_files(directory, "_*.yaml"):
         try:
             data, locator = yamlfile.load(path, str(path))
             model = schema.validate(schema.CommonModel, data or {})
