@@ -72,16 +72,42 @@ def test_db_override_wins(tmp_path: Path) -> None:
             "monitor.yaml:2: digest.timezone: unknown time zone",
         ),
         ("digest:\n  time: '7am'\n", "monitor.yaml:2: digest.time: '7am' is not a time of day"),
+        ("digest:\n  time: 24:00\n", "monitor.yaml:2: digest.time: '24:00' is not a time of day"),
+        (
+            "digest:\n  time: 07.30\n",
+            "monitor.yaml:2: digest.time: 7.3 is read by YAML as a number",
+        ),
         ("email:\n  transport: pigeon\n", "monitor.yaml:2: email.transport: Input should be"),
         ("poll: [1, 2\n", "monitor.yaml:2: "),
         ("a: 1\na: 2\n", "monitor.yaml:2: "),
     ],
-    ids=["duration", "century", "typo", "timezone", "time", "transport", "syntax", "duplicate-key"],
+    ids=[
+        "duration",
+        "century",
+        "typo",
+        "timezone",
+        "time",
+        "hour-24",
+        "time-as-number",
+        "transport",
+        "syntax",
+        "duplicate-key",
+    ],
 )
 def test_errors_name_file_line_and_key(tmp_path: Path, monitor: str, expected: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(_config_dir(tmp_path, monitor))
     assert expected in str(info.value).replace(str(tmp_path / "config") + "/", "")
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("07:00", "07:00"), ("7:30", "07:30"), ("'7:05:30'", "07:05:30"), ("19:45", "19:45")],
+)
+def test_a_time_of_day_in_any_usual_spelling(tmp_path: Path, written: str, read: str) -> None:
+    """An hour of one digit is a time too ("7:30" was refused as not a time of day)."""
+    config = load_config(_config_dir(tmp_path, f"digest:\n  time: {written}\n"))
+    assert config.settings.digest.time == read
 
 
 def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:

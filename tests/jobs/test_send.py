@@ -6,13 +6,14 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from monitor.config import Config, load_config
-from monitor.config.schema import SmtpSettings
+from monitor.config.schema import DigestSettings, SmtpSettings
 from monitor.errors import DeliveryError
-from monitor.jobs.send import send_digest, transport_for
+from monitor.jobs.send import last_due, send_digest, transport_for
 from monitor.matching.matcher import Matcher
 from monitor.outputs.mail import SmtpTransport
 from monitor.storage import Store
@@ -226,3 +227,34 @@ def test_addresses_with_names_as_mail_clients_write_them(tmp_path: Path) -> None
         ("monitor@example.org", ["ana@example.org", "desk@example.org", "r@example.org"])
     ]
     assert msg["Message-ID"].endswith("@example.org>")
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "day", "sent_at"),
+    [
+        # March: the time is skipped; sent as the clocks jump past it.
+        ("America/New_York", "02:30", "2026-03-08", "03:00"),
+        ("America/Havana", "00:30", "2026-03-08", "01:00"),
+        # November: the time comes twice; sent the first time only.
+        ("America/New_York", "01:30", "2026-11-01", "01:30"),
+        ("America/Havana", "00:30", "2026-11-01", "00:30"),
+        ("Europe/Madrid", "02:30", "2026-10-25", "02:30"),
+    ],
+)
+def test_a_digest_is_due_once_a_day_when_the_clocks_change(
+    zone: str, at: str, day: str, sent_at: str
+) -> None:
+    """The service sends when the last due time is newer than the one it handled; minute
+    by minute over three days around a change, that is once a day, at the local time."""
+    settings = DigestSettings(time=at, timezone=zone)
+    start = datetime.fromisoformat(f"{day}T00:00:00").replace(tzinfo=UTC) - timedelta(days=1)
+    handled, sends = last_due(settings, start), []
+    for minute in range(3 * 24 * 60):
+        now = start + timedelta(minutes=minute)
+        due = last_due(settings, now)
+        if due > handled:
+            handled = due
+            sends.append(now.astimezone(ZoneInfo(zone)))
+    assert len(sends) == 3
+    [that_day] = [s for s in sends if s.date().isoformat() == day]
+    assert that_day.strftime("%H:%M") == sent_at

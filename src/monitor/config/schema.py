@@ -40,7 +40,8 @@ _LONGEST = timedelta(days=36_500)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20}
 _SIZE_UNITS["gib"] = 2**30
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
+#: A time of day, its hour in one digit or two ("7:30" is as much a time as "07:30").
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
 
 
 def parse_duration(value: Any) -> timedelta:
@@ -72,6 +73,27 @@ def parse_size(value: Any) -> int:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 Size = Annotated[int, BeforeValidator(parse_size), Field(gt=0)]
 Count = Annotated[int, Field(ge=1, le=1024)]
+
+
+def _text(value: Any) -> Any:
+    """Text must be text; YAML reads ``1962``, ``3.5``, ``2021-04-19``,
+    ``true`` and an empty item as a number, a date, a boolean or nothing."""
+    if value is None:
+        raise ValueError("empty: write the text, or remove the line")
+    kind = (
+        "a boolean" if isinstance(value, bool)
+        else "a number" if isinstance(value, int | float)
+        else "a date" if isinstance(value, dt.date)
+        else None
+    )  # fmt: skip
+    if kind is None:
+        return value
+    written = str(value).lower() if isinstance(value, bool) else str(value)
+    raise ValueError(f'{written} is read by YAML as {kind}, not as text: quote it ("{written}")')
+
+
+#: Text a person writes in YAML, said plainly when YAML read it as something else.
+Text = Annotated[str, BeforeValidator(_text)]
 
 
 class _Model(BaseModel):
@@ -120,7 +142,7 @@ class ExtractSettings(_Model):
 
 
 class DigestSettings(_Model):
-    time: str = "07:00"
+    time: Text = "07:00"
     timezone: str = "America/New_York"
     to: Annotated[tuple[str, ...], Field(min_length=1)] = ("reader@example.org",)
     from_: str = Field(default="monitor@example.org", alias="from")
@@ -132,9 +154,10 @@ class DigestSettings(_Model):
     @field_validator("time")
     @classmethod
     def _time(cls, v: str) -> str:
-        if not _TIME.match(v):
+        found = _TIME.match(v.strip())
+        if not found:
             raise ValueError(f"{v!r} is not a time of day such as 07:00 (or 07:00:30)")
-        return v
+        return f"{int(found[1]):02d}:{found[2]}{found[3] or ''}"
 
     @field_validator("timezone")
     @classmethod
@@ -217,27 +240,6 @@ class Settings(_Model):
 
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-
-
-def _text(value: Any) -> Any:
-    """Text must be text; YAML reads ``1962``, ``3.5``, ``2021-04-19``,
-    ``true`` and an empty item as a number, a date, a boolean or nothing."""
-    if value is None:
-        raise ValueError("empty: write the text, or remove the line")
-    kind = (
-        "a boolean" if isinstance(value, bool)
-        else "a number" if isinstance(value, int | float)
-        else "a date" if isinstance(value, dt.date)
-        else None
-    )  # fmt: skip
-    if kind is None:
-        return value
-    written = str(value).lower() if isinstance(value, bool) else str(value)
-    raise ValueError(f'{written} is read by YAML as {kind}, not as text: quote it ("{written}")')
-
-
-#: Text a person writes in YAML, said plainly when YAML read it as something else.
-Text = Annotated[str, BeforeValidator(_text)]
 
 
 class FeedModel(_Model):
