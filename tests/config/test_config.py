@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from monitor.config import load_config, resolve_config_dir
+from monitor.config.schema import parse_duration
 from monitor.errors import ConfigError
 from tests.support.config import REPO
 
@@ -108,6 +109,24 @@ def test_a_time_of_day_in_any_usual_spelling(tmp_path: Path, written: str, read:
     """An hour of one digit is a time too ("7:30" was refused as not a time of day)."""
     config = load_config(_config_dir(tmp_path, f"digest:\n  time: {written}\n"))
     assert config.settings.digest.time == read
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [("30m", 1800), ("90", 90), ("500ms", 0.5), ("1.5h", 5400), ("1h30m", 5400),
+     ("1h 30m", 5400), ("90 min", 5400), ("2 hours", 7200), ("1 day", 86400),
+     ("1 hour 30 minutes", 5400), ("2W", 1209600)],
+)  # fmt: skip
+def test_durations_as_people_write_them(written: str, seconds: float) -> None:
+    assert parse_duration(written) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    "written", ["1h30", "5 5", "1mo", "PT30M", "m", "", "30 x", "1" * 40 + "!"]
+)
+def test_what_is_not_a_duration_is_said(written: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration such as 30s"):
+        parse_duration(written)
 
 
 def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:

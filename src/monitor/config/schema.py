@@ -33,8 +33,16 @@ from monitor.config.paths import Loc
 from monitor.matching.model import MIN_SCORE, Salience, Scoring
 from monitor.types import Field as FieldName
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
-_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+#: A part of a duration: a number and its unit ("1h30m" and "1 hour 30 minutes" have two).
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
+_DURATION_UNITS = {
+    **dict.fromkeys(("ms", "msec", "millisecond", "milliseconds"), 0.001),
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "day", "days"), 86400),
+    **dict.fromkeys(("w", "week", "weeks"), 604800),
+}
 #: Durations longer than this (a century) are refused, whatever they are for.
 _LONGEST = timedelta(days=36_500)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
@@ -45,19 +53,33 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
 
 
 def parse_duration(value: Any) -> timedelta:
-    """``90`` or ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``, ``"500ms"`` → timedelta."""
+    """``90`` (seconds) or ``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``, ``"500ms"``, and
+    the ways people write them: ``"1h30m"``, ``"90 min"``, ``"2 hours"`` → timedelta."""
     if isinstance(value, timedelta):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("expected a duration such as 30s, 20m, 6h or 1d")
-    match = _DURATION.match(str(value))
-    if not match:
+    parts = _duration_parts(str(value))
+    units = [unit for _, unit in parts]
+    bare = units == [""]  # a number alone is seconds; among several, each needs its unit
+    if not parts or not (bare or all(unit in _DURATION_UNITS for unit in units)):
         raise ValueError(f"{value!r} is not a duration such as 30s, 20m, 6h or 1d")
-    seconds = float(match[1]) * _DURATION_UNITS[match[2]]
+    seconds = sum(float(n) * _DURATION_UNITS.get(unit, 1) for n, unit in parts)
     if seconds > _LONGEST.total_seconds():
         # Added to or taken from today's date, a longer one leaves the calendar.
         raise ValueError(f"{value!r} is longer than the longest duration, {_LONGEST.days}d")
     return timedelta(seconds=seconds)
+
+
+def _duration_parts(text: str) -> list[tuple[str, str]]:
+    """(number, unit in lower case) for each part, or [] unless the parts are all of it."""
+    parts, end = [], 0
+    for found in _DURATION_PART.finditer(text):
+        if found.start() != end:
+            return []
+        parts.append((found[1], found[2].lower()))
+        end = found.end()
+    return parts if end == len(text) else []
 
 
 def parse_size(value: Any) -> int:
