@@ -129,6 +129,30 @@ def test_what_is_not_a_duration_is_said(written: str) -> None:
         parse_duration(written)
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("ana@example.org", ("ana@example.org",)),
+        ("ana@example.org, Ana Pérez <ana@example.org>",
+         ("ana@example.org", '"Ana Pérez" <ana@example.org>')),
+        ('\'"Pérez, Ana" <ana@example.org>\'', ('"Pérez, Ana" <ana@example.org>',)),
+        ("[ana@example.org, bob@example.org]", ("ana@example.org", "bob@example.org")),
+    ],
+)  # fmt: skip
+def test_recipients_as_one_address_or_as_a_mail_header_writes_them(
+    tmp_path: Path, written: str, read: tuple[str, ...]
+) -> None:
+    config = load_config(_config_dir(tmp_path, f"digest:\n  to: {written}\n"))
+    assert config.settings.digest.to == read
+
+
+def test_a_feeds_one_tag_may_be_written_alone(tmp_path: Path) -> None:
+    feeds = "feeds:\n  - {name: A, url: https://a.example/feed, tags: cuba}\n"
+    config = load_config(_config_dir(tmp_path, feeds=feeds))
+    assert config.problems == ()
+    assert config.feeds[0].tags == ("cuba",)
+
+
 def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     feeds = """feeds:
   - name: Good

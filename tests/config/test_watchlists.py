@@ -40,6 +40,35 @@ examples:
 """
 
 
+ONE_ITEM_LISTS = """groups:
+  cuba:
+    - {term: Cuba, aliases: Havana, fields: title, languages: en, not: Cuba libre}
+  us: United States
+tags: relations
+match: {all: [cuba, us]}
+exclude: [{phrase: Bay of Pigs, groups: cuba}]
+alert: {to: "json://127.0.0.1:9/hook"}
+examples:
+  match: {title: Havana and the United States talk, language: en}
+  no_match: Cuba libre in the United States
+"""
+
+
+def test_a_list_may_be_written_as_its_one_item(tmp_path: Path) -> None:
+    """Each was refused as "Input should be a valid list"."""
+    config = load_config(write_config(tmp_path, [], watchlists={"w": ONE_ITEM_LISTS}))
+    assert config.problems == ()
+    (w,) = config.watchlists
+    cuba, us = (next(g for g in w.groups if g.name == n) for n in ("cuba", "us"))
+    term = cuba.terms[0]
+    assert (term.aliases, term.fields, term.languages) == (("Cuba", "Havana"), ("title",), ("en",))
+    assert [t.name for t in us.terms] == ["United States"]
+    assert w.tags == ("relations",)
+    assert w.exclusions[0].groups == ("cuba",)
+    assert [e.expect for e in w.examples] == [True, False]
+    assert all(r.passed for r in run_examples(Matcher(config.watchlists)))
+
+
 def test_the_format(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, [], watchlists={"oil": GOOD}))
     assert config.problems == ()

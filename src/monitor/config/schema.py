@@ -14,6 +14,7 @@ import typing
 from datetime import timedelta
 from email.errors import NonASCIILocalPartDefect
 from email.policy import default as email_policy
+from email.utils import getaddresses, quote
 from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -118,6 +119,31 @@ def _text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 
 
+def _listed(value: Any) -> Any:
+    """A list written as its one item: ``tags: cuba`` is ``tags: [cuba]``."""
+    scalar = isinstance(value, str | int | float | dt.date)
+    return [value] if scalar else value
+
+
+#: A list that may be written as its one item.
+Listed = BeforeValidator(_listed)
+#: A list of mappings that may be written as its one item, a mapping or a string.
+ListedMappings = BeforeValidator(
+    lambda value: [value] if isinstance(value, dict) else _listed(value)
+)
+
+
+def _addresses(value: Any) -> Any:
+    """Recipients as one address, or several as a mail header writes them
+    (``ana@example.org, Bob <bob@example.org>``), or a list."""
+    if not isinstance(value, str):
+        return value
+    found = getaddresses([value])
+    if len(found) < 2 or not all(address for _, address in found):
+        return [value]  # one address, or what its own check then says is none
+    return [f'"{quote(name)}" <{address}>' if name else address for name, address in found]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -166,7 +192,9 @@ class ExtractSettings(_Model):
 class DigestSettings(_Model):
     time: Text = "07:00"
     timezone: str = "America/New_York"
-    to: Annotated[tuple[str, ...], Field(min_length=1)] = ("reader@example.org",)
+    to: Annotated[tuple[str, ...], Field(min_length=1), BeforeValidator(_addresses)] = (
+        "reader@example.org",
+    )
     from_: str = Field(default="monitor@example.org", alias="from")
     subject: str = "US–Cuba digest {date}: {count} stories"
     send_empty: bool = False
@@ -271,7 +299,7 @@ class FeedModel(_Model):
     url: Text
     language: str | None = None
     interval: Duration | None = None
-    tags: tuple[Text, ...] = ()
+    tags: Annotated[tuple[Text, ...], Listed] = ()
     fulltext: bool = True
 
     @field_validator("name")
@@ -339,17 +367,17 @@ Weight = Annotated[float, Field(gt=0, le=100)]
 
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 #: Phrases where a word does not mean the term: a list, or lists by language code.
-Senses = list[Pattern] | dict[LanguageCode, list[Pattern]]
+Senses = Annotated[list[Pattern] | dict[LanguageCode, Annotated[list[Pattern], Listed]], Listed]
 
 
 class TermModel(_Model):
     term: Pattern
-    aliases: list[Pattern] = []
+    aliases: Annotated[list[Pattern], Listed] = []
     weight: Weight | None = None
     case: Case | None = None
-    fields: list[FieldName] | None = None
+    fields: Annotated[list[FieldName], Listed] | None = None
     not_: Senses = Field(default=[], alias="not")
-    languages: list[LanguageCode] | None = None
+    languages: Annotated[list[LanguageCode], Listed] | None = None
     context: bool | None = None
     #: The term counts in news of these dates only (a name that was one person's while
     #: in office: "Castro" until 2021).
@@ -361,13 +389,14 @@ class GroupModel(_Model):
     terms: Annotated[list[Annotated[TermModel, _wrap("term")]], Field(min_length=1)]
     weight: Weight = 1.0
     case: Case = "insensitive"
-    fields: list[FieldName] = ["title", "body"]
-    languages: list[LanguageCode] = []
+    fields: Annotated[list[FieldName], Listed] = ["title", "body"]
+    languages: Annotated[list[LanguageCode], Listed] = []
     context: bool = True
 
 
 def _group_list(value: Any) -> Any:
-    return {"terms": value} if isinstance(value, list) else value
+    """A group written as its terms, or as its one term (``us: United States``)."""
+    return {"terms": _listed(value)} if isinstance(value, list | str) else value
 
 
 class RuleModel(_Model):
@@ -397,7 +426,7 @@ class ExclusionModel(_Model):
     phrase: Pattern
     case: Case = "insensitive"
     scope: Literal["mention", "document"] = "mention"
-    groups: list[str] = []
+    groups: Annotated[list[str], Listed] = []
 
 
 class ExampleModel(_Model):
@@ -412,8 +441,8 @@ Example = Annotated[ExampleModel, _wrap("title")]
 
 
 class ExamplesModel(_Model):
-    match: list[Example] = []
-    no_match: list[Example] = []
+    match: Annotated[list[Example], ListedMappings] = []
+    no_match: Annotated[list[Example], ListedMappings] = []
 
 
 # The defaults are the records' own (matching.model): one home for each.
@@ -466,7 +495,7 @@ Channel = Annotated[str, AfterValidator(_check_channel)]
 class AlertModel(_Model):
     #: The hit's score that sends an alert; default: the watchlist's min_score.
     min_score: Annotated[float, Field(ge=0)] | None = None
-    to: Annotated[list[Channel], Field(min_length=1)]
+    to: Annotated[list[Channel], Field(min_length=1), Listed]
 
 
 class WatchlistModel(_Model):
@@ -474,7 +503,7 @@ class WatchlistModel(_Model):
 
     title: str | None = None
     description: str = ""
-    tags: list[str] = []
+    tags: Annotated[list[str], Listed] = []
     min_score: Annotated[float, Field(ge=0)] = MIN_SCORE
     scoring: ScoringModel = ScoringModel()
     salience: SalienceModel = SalienceModel()
