@@ -32,6 +32,17 @@ def test_add_checks_the_url_and_takes_the_feeds_title(server: FeedServer, tmp_pa
     assert (feed.url, feed.tags) == (url, ("wire",))
 
 
+def test_add_takes_a_subscribe_links_feed_scheme(server: FeedServer, tmp_path: Path) -> None:
+    """``feed://…``, as sites' subscribe buttons give it, was "not a feed I can read"."""
+    config = config_dir(tmp_path)
+    url = server.add("/feed.xml", rss("Agencia Demo", [story("a", "Cuba", "Havana.", "es")]))
+    added = invoke("--config", str(config), "feeds", "add", "feed:" + url.removeprefix("http:"))
+    assert added.returncode == 0, added.stderr
+    feed = load_config(config).feed("Agencia Demo")
+    assert feed is not None
+    assert feed.url == url
+
+
 def test_add_refuses_what_is_not_a_feed_unless_told(server: FeedServer, tmp_path: Path) -> None:
     config = config_dir(tmp_path)
     page = server.add(

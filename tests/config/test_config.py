@@ -153,6 +153,13 @@ def test_a_feeds_one_tag_may_be_written_alone(tmp_path: Path) -> None:
     assert config.feeds[0].tags == ("cuba",)
 
 
+def test_a_feed_written_as_a_subscribe_link_is_its_http_url(tmp_path: Path) -> None:
+    feeds = "feeds:\n  - {name: A, url: 'feed://a.example/rss'}\n"
+    config = load_config(_config_dir(tmp_path, feeds=feeds))
+    assert config.problems == ()
+    assert config.feeds[0].url == "http://a.example/rss"
+
+
 def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     feeds = """feeds:
   - name: Good

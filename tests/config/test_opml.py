@@ -73,3 +73,14 @@ def test_attribute_names_are_read_in_any_case() -> None:
         ("Cubadebate", "http://www.cubadebate.cu/feed/", None),
         ("Radio", "https://www.radiohc.cu/feed", None),
     ]
+
+
+def test_a_feed_scheme_reads_as_http() -> None:
+    data = b"""<opml version="1.0"><body>
+    <outline text="Granma" xmlUrl="feed://www.granma.cu/feed"/>
+    <outline text="Cubadebate" xmlUrl="feed:https://www.cubadebate.cu/feed/"/>
+    </body></opml>"""
+    assert [f.url for f in opml.read(data, "in.opml")] == [
+        "http://www.granma.cu/feed",
+        "https://www.cubadebate.cu/feed/",
+    ]

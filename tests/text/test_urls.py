@@ -10,6 +10,7 @@ import pytest
 from monitor.text.urls import (
     as_browsers_read,
     canonical_url,
+    feed_location,
     host_of,
     is_http_url,
     url_problem,
@@ -118,3 +119,17 @@ def test_links_as_browsers_read_them(link: str, read: str) -> None:
     assert url_problem(canonical_url(urljoin("https://x.example/", read))) is None
     if " " in link.strip():
         assert url_problem(link.strip()) == "has spaces or control characters in it"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("feed://www.granma.cu/feed", "http://www.granma.cu/feed"),
+        ("FEED://www.granma.cu/feed", "http://www.granma.cu/feed"),
+        ("feed:https://www.granma.cu/feed", "https://www.granma.cu/feed"),
+        ("  https://www.granma.cu/feed ", "https://www.granma.cu/feed"),
+        ("https://feed.example/feed:1", "https://feed.example/feed:1"),
+    ],
+)
+def test_a_subscribe_links_feed_scheme_is_http(written: str, read: str) -> None:
+    assert feed_location(written) == read

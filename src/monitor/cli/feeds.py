@@ -15,6 +15,7 @@ from monitor.config.feedlist import FeedList
 from monitor.config.schema import parse_duration
 from monitor.errors import FeedError
 from monitor.jobs.feeds import probe
+from monitor.text.urls import feed_location
 
 
 @click.group()
@@ -60,6 +61,7 @@ def add(
 ) -> None:  # fmt: skip
     """Add a feed: fetched once first, and refused if it is not a feed."""
     config = obj.config()
+    url = feed_location(url)
     title = ""
     if not no_check:
         try:

@@ -17,6 +17,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from monitor.errors import ConfigError, Problem
+from monitor.text.urls import feed_location
 from monitor.types import Feed
 
 
@@ -51,7 +52,7 @@ def read(data: bytes, display: str) -> list[OpmlFeed]:
 def _walk(node: ET.Element, folders: tuple[str, ...], found: list[OpmlFeed]) -> None:
     for outline in node.findall("outline"):
         title = _attribute(outline, "title") or _attribute(outline, "text")
-        url = _attribute(outline, "xmlUrl")
+        url = feed_location(_attribute(outline, "xmlUrl"))
         if url:
             found.append(
                 OpmlFeed(

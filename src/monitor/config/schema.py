@@ -32,6 +32,7 @@ from pydantic import (
 from monitor import __version__
 from monitor.config.paths import Loc
 from monitor.matching.model import MIN_SCORE, Salience, Scoring
+from monitor.text.urls import feed_location
 from monitor.types import Field as FieldName
 
 #: A part of a duration: a number and its unit ("1h30m" and "1 hour 30 minutes" have two).
@@ -312,8 +313,9 @@ class FeedModel(_Model):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
-        # Spaces around a pasted URL are never part of it (feed readers drop them too).
-        v = v.strip()
+        # Spaces around a pasted URL are never part of it (feed readers drop them too),
+        # and a subscribe link's feed: scheme stands for http(s).
+        v = feed_location(v)
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", v, re.IGNORECASE):
             raise ValueError(f"{v!r} is not an http(s) URL")
         return v

@@ -8,6 +8,9 @@ feed. Numeric hosts in other spellings (``0177.0.0.1``, ``127.1``, ``2130706433`
 ``0x7f000001``) are refused by name: resolvers read them as addresses a reader of the URL
 would not expect.
 
+``feed_location`` reads the ``feed:`` scheme of subscribe links as the http(s) URL it
+stands for.
+
 ``canonical_url`` removes tracking parameters and fragments, lower-cases scheme and host,
 drops default ports, and unwraps the redirect links of Google Alerts
 (``google.com/url?url=…``) and old-style Google News
@@ -42,6 +45,17 @@ _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _ASCII_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$", re.I)
 MAX_URL = 4_000
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def feed_location(url: str) -> str:
+    """A feed's address as sites write it for subscribing, as http(s): the ``feed:``
+    scheme of subscribe links (``feed://host/rss`` is ``http://host/rss``,
+    ``feed:https://host/rss`` is ``https://host/rss``), spaces around it dropped."""
+    url = url.strip()
+    if url[:5].lower() != "feed:":
+        return url
+    rest = url[5:]
+    return f"http:{rest}" if rest.startswith("//") else rest
 
 
 def url_problem(url: str) -> str | None:
