@@ -4,8 +4,10 @@ Only the feeds, nothing else of the archive, so it can listen beyond loopback (a
 on a phone) without showing the database. GET and HEAD of ``/NAME.atom`` (also under
 ``/feeds/``, the address ``monitor browse`` gives them) and an index at ``/``. Each
 answer carries an ETag and Last-Modified, and a reader that asks again with them gets
-304 Not Modified: polling every few minutes costs a stat. The feeds are replaced
-atomically by each cycle, so a file is read whole, old or new.
+304 Not Modified: polling every few minutes costs a stat. The ETag is compared as HTTP
+says (RFC 9110): among a list, weakly, since a proxy that compresses the feed hands the
+reader ``W/"…"``; ``If-Modified-Since`` counts when there is no ``If-None-Match``. The
+feeds are replaced atomically by each cycle, so a file is read whole, old or new.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import formatdate
+from email.message import Message
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -50,7 +53,7 @@ class _Reply:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-def _reply(folder: Path, path: str, etag: str | None) -> _Reply:
+def _reply(folder: Path, path: str, asked: Message) -> _Reply:
     """The answer to a GET of ``path``: the index, a feed (or 304), or 404."""
     path = path.split("?", 1)[0]
     if path in ("/", "/feeds/", "/feeds"):
@@ -64,10 +67,25 @@ def _reply(folder: Path, path: str, etag: str | None) -> _Reply:
     except OSError:
         return _Reply(404, "text/plain; charset=utf-8", b"no such feed\n")
     tag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-    if etag == tag:
-        return _Reply(304, None, b"", (("ETag", tag),))
     modified = formatdate(mtime, usegmt=True)
+    if _unchanged(tag, int(mtime), asked):
+        return _Reply(304, None, b"", (("ETag", tag), ("Last-Modified", modified)))
     return _Reply(200, ATOM, data, (("ETag", tag), ("Last-Modified", modified)))
+
+
+def _unchanged(tag: str, mtime: int, asked: Message) -> bool:
+    """Does the reader hold this version, by its conditional headers?"""
+    listed = asked.get("If-None-Match")
+    if listed is not None:
+        held = {t.strip().removeprefix("W/") for t in listed.split(",")}
+        return "*" in held or tag in held
+    since = asked.get("If-Modified-Since")
+    if since is None:
+        return False
+    try:
+        return mtime <= parsedate_to_datetime(since).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False  # an unreadable date: send the feed
 
 
 def _handler(folder: Path) -> type[BaseHTTPRequestHandler]:
@@ -78,10 +96,10 @@ def _handler(folder: Path) -> type[BaseHTTPRequestHandler]:
             pass  # a reader polling every minute is not news
 
         def do_HEAD(self) -> None:
-            self._send(_reply(folder, self.path, self.headers.get("If-None-Match")), body=False)
+            self._send(_reply(folder, self.path, self.headers), body=False)
 
         def do_GET(self) -> None:
-            self._send(_reply(folder, self.path, self.headers.get("If-None-Match")), body=True)
+            self._send(_reply(folder, self.path, self.headers), body=True)
 
         def _send(self, reply: _Reply, *, body: bool) -> None:
             self.send_response(reply.status)
