@@ -160,6 +160,29 @@ def test_a_feed_written_as_a_subscribe_link_is_its_http_url(tmp_path: Path) -> N
     assert config.feeds[0].url == "http://a.example/rss"
 
 
+@pytest.mark.parametrize(
+    ("smtp", "warned"),
+    [
+        ("port: 465, ssl: true, starttls: true", "ssl and starttls are both set"),
+        ("port: 465", "port is 465, which servers answer with TLS at once: set ssl: true"),
+        ("port: 587, ssl: true", "port is 587, which servers answer in plain text"),
+        ("port: 587, starttls: true", None),
+        ("port: 465, ssl: true", None),
+    ],
+)
+def test_smtp_settings_at_odds_are_warned_about(
+    tmp_path: Path, smtp: str, warned: str | None
+) -> None:
+    monitor = f"email:\n  transport: smtp\n  smtp: {{host: mail.example.org, {smtp}}}\n"
+    warnings = load_config(_config_dir(tmp_path, monitor)).warnings()
+    if warned is None:
+        assert warnings == []
+    else:
+        [warning] = warnings
+        assert "monitor.yaml: email.smtp" in warning
+        assert warned in warning
+
+
 def test_a_bad_feed_is_reported_and_the_others_load(tmp_path: Path) -> None:
     feeds = """feeds:
   - name: Good

@@ -64,8 +64,9 @@ class Config:
 
     def warnings(self) -> list[str]:
         """Things allowed but unwise: feeds on other machines polled more often than every
-        5 minutes (publishers block such clients; loopback test servers are fine), and one
-        feed listed twice under two names (polled twice; ``feeds add`` refuses it)."""
+        5 minutes (publishers block such clients; loopback test servers are fine), one
+        feed listed twice under two names (polled twice; ``feeds add`` refuses it), and
+        SMTP settings that contradict each other or their port."""
         found = []
         first: dict[str, str] = {}
         for feed in self.feeds:
@@ -83,7 +84,22 @@ class Config:
                     f"{self.directory / 'feeds.yaml'}: feed {feed.name!r} is polled every "
                     f"{_seconds(every)} ({where}); below 5m a publisher may block the monitor"
                 )
-        return found
+        return found + self._smtp_warnings()
+
+    def _smtp_warnings(self) -> list[str]:
+        email = self.settings.email
+        smtp, where = email.smtp, f"{self.directory / 'monitor.yaml'}: email.smtp"
+        if email.transport != "smtp":
+            return []
+        if smtp.ssl and smtp.starttls:
+            return [f"{where}: ssl and starttls are both set; ssl is used (port 465 is ssl, "
+                    "587 starttls)"]  # fmt: skip
+        if smtp.port == 465 and not smtp.ssl:
+            return [f"{where}.port is 465, which servers answer with TLS at once: set ssl: true"]
+        if smtp.port == 587 and smtp.ssl:
+            return [f"{where}.port is 587, which servers answer in plain text before "
+                    "STARTTLS: set starttls: true and ssl: false"]  # fmt: skip
+        return []
 
     def feed(self, name: str) -> Feed | None:
         return next((f for f in self.feeds if f.name == name), None)
