@@ -150,7 +150,7 @@ def test_the_format(tmp_path: Path) -> None:
         ),
         (
             "groups:\n  a:\n    - {term: x, not: {spanish: [y]}}\nmatch: a\n",
-            "oil.yaml:3: groups.a.terms[0].not.spanish: String should match pattern",
+            "oil.yaml:3: groups.a.terms[0].not.spanish: 'spanish' is not a language code",
         ),
         (
             "groups:\n  a: [x]\nmatch: a\nsalience: {lead_words: 0}\n",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from monitor.config import Config, load_config
 from monitor.ingest.extract import ExtractorPool
@@ -497,3 +498,19 @@ def test_terms_of_some_dates_count_by_the_entrys_date(server: FeedServer, tmp_pa
         assert [r["watchlist"] for r in store.rows("SELECT watchlist FROM hits")] == ["now"]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("language", ["es-CU", "es_CU", "ES", "es-419", "spa"])
+def test_a_feeds_language_in_any_usual_tag_is_the_watchlists_code(
+    server: FeedServer, tmp_path: Path, language: str
+) -> None:
+    """A feed configured as "es-CU" (which was accepted) gave its articles the language
+    "es-CU", so terms limited to Spanish never counted in them."""
+    lists = {"w": "groups:\n  cuba: [Cuba]\n  us:\n    - {term: EEUU, languages: [es]}\n"
+                  "match: {all: [cuba, us]}\n"}  # fmt: skip
+    talks = [story("dialogo", "Cuba y EEUU reanudan el diálogo", "Se reunieron hoy.", "es")]
+    feeds = [{"name": "Prensa", "url": serve_site(server, "es", talks), "language": language}]
+    config = load_config(write_config(tmp_path, feeds, watchlists=lists))
+    assert cycle(config).as_json()["hits"] == 1
+    [row] = articles(config)
+    assert row["language"] == "es"

@@ -32,6 +32,7 @@ from pydantic import (
 from monitor import __version__
 from monitor.config.paths import Loc
 from monitor.matching.model import MIN_SCORE, Salience, Scoring
+from monitor.text.languages import language_code
 from monitor.text.urls import feed_location
 from monitor.types import Field as FieldName
 
@@ -118,6 +119,14 @@ def _text(value: Any) -> Any:
 
 #: Text a person writes in YAML, said plainly when YAML read it as something else.
 Text = Annotated[str, BeforeValidator(_text)]
+
+
+def _language(value: Any) -> Any:
+    """A language as its code: "es", "ES", "es-CU", "es_CU", "es-419" and "spa" are "es"."""
+    code = language_code(value) if isinstance(value, str) else None
+    if code is None:
+        raise ValueError(f"{value!r} is not a language code such as en or es")
+    return code
 
 
 def _listed(value: Any) -> Any:
@@ -290,15 +299,12 @@ class Settings(_Model):
     alerts: AlertsSettings = AlertsSettings()
 
 
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
-
-
 class FeedModel(_Model):
     """One item of the ``feeds:`` list in feeds.yaml."""
 
     name: Annotated[Text, Field(min_length=1, max_length=200)]
     url: Text
-    language: str | None = None
+    language: Annotated[str, BeforeValidator(_language)] | None = None
     interval: Duration | None = None
     tags: Annotated[tuple[Text, ...], Listed] = ()
     fulltext: bool = True
@@ -318,13 +324,6 @@ class FeedModel(_Model):
         v = feed_location(v)
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", v, re.IGNORECASE):
             raise ValueError(f"{v!r} is not an http(s) URL")
-        return v
-
-    @field_validator("language")
-    @classmethod
-    def _language(cls, v: str | None) -> str | None:
-        if v is not None and not _LANGUAGE.match(v):
-            raise ValueError(f"{v!r} is not a language code such as en or es")
         return v
 
     @field_validator("interval")
@@ -367,7 +366,7 @@ Case = Literal["sensitive", "insensitive"]
 Weight = Annotated[float, Field(gt=0, le=100)]
 
 
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+LanguageCode = Annotated[str, BeforeValidator(_language)]
 #: Phrases where a word does not mean the term: a list, or lists by language code.
 Senses = Annotated[list[Pattern] | dict[LanguageCode, Annotated[list[Pattern], Listed]], Listed]
 

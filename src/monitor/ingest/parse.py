@@ -31,6 +31,7 @@ from monitor.text.charsets import WESTERN, mostly_utf8
 from monitor.text.dates import spanish_date
 from monitor.text.fold import normalize
 from monitor.text.html import html_to_text, one_line
+from monitor.text.languages import language_code
 from monitor.text.urls import as_browsers_read, canonical_url, is_http_url, url_problem
 from monitor.types import Entry, ParsedFeed
 
@@ -126,9 +127,7 @@ def _feed_title(doc: Any) -> str:
 
 def _language(doc: Any) -> str | None:
     value = doc.feed.get("language")
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value.strip().split("-")[0].split("_")[0].lower()[:3] or None
+    return language_code(value) if isinstance(value, str) else None
 
 
 def _entry(raw: Any, base: str, scope: str, now: datetime) -> Entry | None:

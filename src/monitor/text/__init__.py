@@ -5,6 +5,7 @@
   links read as browsers read them.
 - ``dates``: feed dates written in Spanish, which the feed parser does not read.
 - ``charsets``: what a web page's bytes are written in, as browsers decide it.
+- ``languages``: language tags as written ("es-CU", "es_CU", "spa") as the code "es".
 - ``fold``: folding for matching (accents, case, punctuation), one character per
   character so that every match maps back to the words as written.
 
