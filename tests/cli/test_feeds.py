@@ -43,6 +43,15 @@ def test_add_takes_a_subscribe_links_feed_scheme(server: FeedServer, tmp_path: P
     assert feed.url == url
 
 
+def test_add_takes_an_address_without_its_scheme_as_https(tmp_path: Path) -> None:
+    config = config_dir(tmp_path)
+    added = invoke("--config", str(config), "feeds", "add", "www.cubadebate.cu/feed", "--no-check")
+    assert added.returncode == 0, added.stderr
+    feed = load_config(config).feed("https://www.cubadebate.cu/feed")
+    assert feed is not None
+    assert feed.url == "https://www.cubadebate.cu/feed"
+
+
 def test_add_refuses_what_is_not_a_feed_unless_told(server: FeedServer, tmp_path: Path) -> None:
     config = config_dir(tmp_path)
     page = server.add(

@@ -62,6 +62,8 @@ def add(
     """Add a feed: fetched once first, and refused if it is not a feed."""
     config = obj.config()
     url = feed_location(url)
+    if "://" not in url and "." in url.split("/", 1)[0]:
+        url = f"https://{url}"  # "www.cubadebate.cu/feed", as typed into a browser
     title = ""
     if not no_check:
         try:
