@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from monitor.config import load_config
 from monitor.config.schema import FetchSettings
-from monitor.heap import keep_large_buffers
+from monitor.heap import keep_freed_memory
 from monitor.jobs.poll import poll
 from newsserver import NewsServer, Site
 from poll import free_port, write_config
@@ -95,7 +95,7 @@ def cycle(config_dir: Path, profile: cProfile.Profile | None = None) -> tuple[fl
 
 
 def main() -> None:
-    keep_large_buffers()
+    keep_freed_memory()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, required=True)
     parser.add_argument("--feeds", type=int, default=100)

@@ -17,8 +17,9 @@ full collection after (a poll's main process spent 0.07–0.11 ms per article in
 collections, 0.03 ms once they were frozen). ``gc.freeze`` moves them out of its sight
 for the life of the process; garbage made later is collected as usual.
 
-**Buffers kept.** The allocator is told to keep page-sized buffers for reuse
-(``monitor.heap``): a third less CPU per article in a poll's main process.
+**Freed memory kept.** For the same commands, the allocator is told to keep freed heap
+for the next page (``monitor.heap``): a third less CPU per article in a poll's main
+process. Other commands never copy a page, and are spared importing ctypes.
 """
 
 from __future__ import annotations
@@ -47,12 +48,11 @@ def command_of(argv: list[str]) -> str | None:
 
 
 def main() -> None:
-    from monitor.heap import keep_large_buffers
-
-    keep_large_buffers()
     if command_of(sys.argv[1:]) in _EXTRACTING:
+        from monitor.heap import keep_freed_memory
         from monitor.ingest.spawning import start_forkserver
 
+        keep_freed_memory()  # for the pages of a cycle; other commands never copy them
         start_forkserver()
     enabled = gc.isenabled()
     gc.disable()
