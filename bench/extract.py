@@ -27,8 +27,9 @@ import py3langid
 import trafilatura
 from trafilatura.settings import Document
 
-from monitor.ingest.extract import detect_language, extract_html, settings
+from monitor.ingest.extract import extract_html, settings
 from monitor.ingest.headmeta import head_metadata
+from monitor.ingest.language import detect_language
 
 Extract = Callable[[bytes], str]
 _CONFIG = settings()

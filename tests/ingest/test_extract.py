@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from monitor.errors import ExtractError, PageBreaksWorkers
-from monitor.ingest.extract import ExtractorPool, detect_language, extract_html
+from monitor.ingest.extract import ExtractorPool, extract_html
+from monitor.ingest.language import detect_language
 from monitor.ingest.workers import START_AT_LEAST
 from monitor.types import PageNeeds
 from tests.support.config import DATA

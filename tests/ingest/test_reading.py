@@ -9,7 +9,8 @@ from pathlib import Path
 
 from monitor.config import load_config
 from monitor.ingest import decide
-from monitor.ingest.extract import ExtractorPool, detect_language, extract_html
+from monitor.ingest.extract import ExtractorPool, extract_html
+from monitor.ingest.language import detect_language
 from monitor.ingest.reading import PageJob, Read, read_page, setup_for
 from monitor.matching.matcher import Matcher
 from monitor.stories.features import features_of

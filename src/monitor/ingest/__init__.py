@@ -4,7 +4,8 @@
 - ``parse``: feed bytes to entries, the only module importing feedparser (pure);
   ``jsonfeed``: a JSON Feed's items, read for parse (pure).
 - ``extract``: page HTML to text in worker processes, the only module importing
-  trafilatura and py3langid (processes).
+  trafilatura (processes); ``language``: a text's language, the only module importing
+  py3langid, its model kept unpacked in the user's cache (disk).
 - ``workers``: the worker processes, driven by the event loop: deadlines, replaced
   workers, the page that kills them found (processes); ``wire``: the worker's loop and
   the framing of the socket between it and the monitor; ``spawning``: the forkserver

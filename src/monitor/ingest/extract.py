@@ -1,6 +1,6 @@
 """Article HTML → text and metadata, in a pool of worker processes with a deadline per page.
 
-The only module importing trafilatura and py3langid. ``extract_html`` is pure and runs in
+The only module importing trafilatura. ``extract_html`` is pure and runs in
 the workers; ``ExtractorPool`` is its asyncio face. trafilatura has no timeout of its own
 and is CPU-bound, so it runs in processes (``ingest.workers``): a page that takes too
 long gets its worker killed and replaced, and workers are recycled to keep their caches
@@ -17,15 +17,14 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-import py3langid
-
 from monitor.ingest.headmeta import head_metadata
+from monitor.ingest.language import detect_language, identifier
 from monitor.ingest.wire import Setup
 from monitor.ingest.workers import WorkerPool
 from monitor.text.charsets import page_in_utf8
 from monitor.types import DEFAULT_NEEDS, ExtractedPage, PageNeeds
 
-__all__ = ["ExtractorPool", "Setup", "detect_language", "extract_html", "settings", "warm_up"]
+__all__ = ["ExtractorPool", "Setup", "extract_html", "settings", "warm_up"]
 
 
 @cache
@@ -47,11 +46,6 @@ def _trafilatura() -> tuple[Any, Any, ConfigParser]:
 def settings() -> ConfigParser:
     """The trafilatura options extraction uses (for benchmarks comparing them)."""
     return _trafilatura()[2]
-
-
-#: The language is told from the start of the text: 600 characters are a paragraph or
-#: two, enough for the classifier, and its cost grows with the length.
-_LANGUAGE_SAMPLE = 600
 
 
 EVERYTHING = PageNeeds(metadata=True)
@@ -118,16 +112,8 @@ _WARM_UP_PAGE = (
 
 def warm_up() -> None:
     """Load the models and caches a first extraction would (see monitor.ingest._preload)."""
+    identifier()
     extract_html(_WARM_UP_PAGE, "https://example.org/warm-up", EVERYTHING)
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text``, or None when there is too little to tell."""
-    sample = text[:_LANGUAGE_SAMPLE]
-    if len(sample.split()) < 3:
-        return None
-    language, _score = py3langid.classify(sample)
-    return str(language)
 
 
 class ExtractorPool(WorkerPool):

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor.ingest import decide
-from monitor.ingest.extract import Setup, detect_language, extract_html
+from monitor.ingest.extract import Setup, extract_html
+from monitor.ingest.language import detect_language
 from monitor.matching.matcher import Matcher
 from monitor.matching.model import Exclusion, Watchlist
 from monitor.stories.features import features_of

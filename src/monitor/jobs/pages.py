@@ -23,8 +23,9 @@ from typing import TypeVar
 
 from monitor.errors import ExtractError, FeedError, MonitorError, PageBreaksWorkers
 from monitor.ingest import decide
-from monitor.ingest.extract import ExtractorPool, detect_language
+from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
+from monitor.ingest.language import detect_language
 from monitor.ingest.reading import PageJob, Read, read_page
 from monitor.matching.matcher import Matcher
 from monitor.storage import Store
