@@ -23,8 +23,8 @@ import random
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from monitor.config.schema import PollSettings
 from monitor.errors import (
     AddressNotAllowed,
     FetchError,
@@ -56,6 +56,9 @@ from monitor.types import (
     ParsedFeed,
     TextSource,
 )
+
+if TYPE_CHECKING:  # the extraction workers use this module, and need no config models
+    from monitor.config.schema import PollSettings
 
 #: Extracted text shorter than this many words must also beat the summary to be kept:
 #: extraction of a JS-only or paywalled page often returns a menu or a cookie notice.

@@ -20,9 +20,9 @@ import pickle
 import stat
 import tempfile
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
+from py3langid import __version__ as py3langid_version
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 __all__ = ["cache_dir", "detect_language", "from_package", "identifier"]
@@ -57,7 +57,7 @@ def identifier() -> LanguageIdentifier:
     package (and then written to the cache for the next process)."""
     model = MODEL_DIR / MODEL_FILE
     facts = model.stat()
-    name = f"langid-{version('py3langid')}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
+    name = f"langid-{py3langid_version}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
     where = cache_dir() / name
     if (cached := _read(where)) is not None:
         return cached
