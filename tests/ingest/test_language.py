@@ -122,3 +122,22 @@ def test_where_the_cache_is(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache_dir() == tmp_path / "home" / ".cache" / "monitor"
+
+
+def test_a_user_without_a_home_loads_the_model_uncached(
+    monkeypatch: pytest.MonkeyPatch, package_loads: list[str]
+) -> None:
+    monkeypatch.delenv("MONITOR_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    identifier.cache_clear()
+    try:
+        assert cache_dir() is None
+        assert detect_language(SPANISH) == "es"
+    finally:
+        identifier.cache_clear()
+    assert package_loads == ["package"]

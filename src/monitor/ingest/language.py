@@ -43,11 +43,15 @@ def detect_language(text: str) -> str | None:
     return str(language)
 
 
-def cache_dir() -> Path:
-    """``$MONITOR_CACHE``, else ``$XDG_CACHE_HOME/monitor``, else ``~/.cache/monitor``."""
+def cache_dir() -> Path | None:
+    """``$MONITOR_CACHE``, else ``$XDG_CACHE_HOME/monitor``, else ``~/.cache/monitor``;
+    None for a user with no home (a container run under a uid it does not know)."""
     if explicit := os.environ.get("MONITOR_CACHE"):
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # "Could not determine home directory"
+        return None
     return Path(base) / "monitor"
 
 
@@ -58,11 +62,13 @@ def identifier() -> LanguageIdentifier:
     model = MODEL_DIR / MODEL_FILE
     facts = model.stat()
     name = f"langid-{py3langid_version}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
-    where = cache_dir() / name
-    if (cached := _read(where)) is not None:
+    where = cache_dir()
+    if where is None:
+        return from_package()
+    if (cached := _read(where / name)) is not None:
         return cached
     loaded = from_package()
-    _write(where, loaded)
+    _write(where / name, loaded)
     return loaded
 
 
