@@ -74,6 +74,22 @@ def test_a_cache_others_may_write_is_not_read(cache: Path, package_loads: list[s
     assert len(package_loads) == 2, "the shared file was not trusted"
 
 
+def test_a_directory_others_may_write_is_neither_read_nor_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package_loads: list[str]
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # /tmp, without its sticky bit's protection of files
+    monkeypatch.setenv("MONITOR_CACHE", str(shared))
+    identifier.cache_clear()
+    try:
+        assert detect_language(SPANISH) == "es"
+    finally:
+        identifier.cache_clear()
+    assert package_loads == ["package"]
+    assert list(shared.iterdir()) == []
+
+
 def test_a_damaged_cache_is_rebuilt(cache: Path, package_loads: list[str]) -> None:
     identifier()
     (written,) = _cached(cache)

@@ -62,7 +62,7 @@ def identifier() -> LanguageIdentifier:
     model = MODEL_DIR / MODEL_FILE
     facts = model.stat()
     name = f"langid-{py3langid_version}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
-    where = cache_dir()
+    where = _private_dir(cache_dir())
     if where is None:
         return from_package()
     if (cached := _read(where / name)) is not None:
@@ -77,10 +77,27 @@ def from_package() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
+def _private_dir(where: Path | None) -> Path | None:
+    """``where``, made if missing; None when it cannot be, or when others may write in it
+    (``/tmp``): a file read from there might not be the one written."""
+    if where is None:
+        return None
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        facts = where.stat()
+    except OSError as e:
+        log.info("language model not cached: %s", e)
+        return None
+    if not _private(facts):
+        log.info("language model not cached in %s: others may write there", where)
+        return None
+    return where
+
+
 def _read(path: Path) -> LanguageIdentifier | None:
     try:
         with path.open("rb") as f:
-            if not (_private(os.fstat(f.fileno())) and _private(path.parent.stat())):
+            if not _private(os.fstat(f.fileno())):
                 log.info("language model cache %s is writable by others: not read", path)
                 return None
             loaded = pickle.load(f)
@@ -101,7 +118,6 @@ def _write(path: Path, loaded: LanguageIdentifier) -> None:
     other versions' files are removed, so upgrades do not pile them up."""
     written = None
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for old in path.parent.glob("langid-*.pickle"):
             old.unlink(missing_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".langid-", delete=False) as f:
