@@ -134,6 +134,18 @@ def test_sentence_proximity_and_the_title_is_near_everything() -> None:
     assert match(near, "Cuba waits", "The United States talks. Later more.")
 
 
+@pytest.mark.parametrize("us", ["EE.UU.", "EE. UU.", "EE.\u00a0UU.", "EE.\u202fUU."])
+@pytest.mark.parametrize("beyond_latin1", ["", " Erdoğan no habló."])
+def test_an_abbreviation_with_spaces_stays_in_its_sentence(us: str, beyond_latin1: str) -> None:
+    """Fundéu's spelling "EE. UU." (DW, France 24) read as a sentence ending at "EE."
+    put the US in one sentence and Cuba in the next: the article matched nothing."""
+    near = watchlist(AllOf(items=BOTH.items, within=Proximity(unit="sentence")))
+    text = f"Cuba ve sanciones. El Gobierno de {us} las anunció contra Cuba.{beyond_latin1}"
+    (hit,) = Matcher([near]).match("Noticias", text)
+    assert {t.term for t in hit.terms} == {"Cuba", "United States"}
+    assert hit.snippet.marked().startswith("El Gobierno de")
+
+
 def test_word_and_paragraph_proximity() -> None:
     words = watchlist(AllOf(items=BOTH.items, within=Proximity(unit="words", size=3)))
     assert match(words, "x", "Cuba said the United States")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from itertools import pairwise
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from monitor.text.fold import FoldedText, fold_term, normalize, spacings
 
@@ -74,6 +77,20 @@ def test_sentences_and_paragraphs() -> None:
     assert folded.sentence_of(text.index("dijo que")) == 1
 
 
+@pytest.mark.parametrize("letter", ["", " Łukaszenko."])  # Latin-1 text, and text that is not
+def test_the_dot_of_an_abbreviation_ends_no_sentence(letter: str) -> None:
+    text = (
+        "El Gobierno de EE. UU. anunció sanciones. Las FF. AA. de Cuba respondieron. "
+        "The U.S. Treasury agreed. Sen. Marco Rubio and J. F. Kennedy spoke. Ms. Ana "
+        f"Díaz too. Plans ended.{letter} Otra frase."
+    )
+    folded = FoldedText(text)
+    starts = [text[i : i + 6] for i in folded.sentence_starts]
+    expected = ["El Gob", "Las FF", "The U.", "Sen. M", "Ms. An", "Plans ", "Otra f"]
+    assert starts == (expected if not letter else [*expected[:-1], "Łukasz", "Otra f"])
+    assert folded.sentence_of(text.index("anunció")) == folded.sentence_of(text.index("EE."))
+
+
 WRAPPED = (
     "The United States stands with the people of Cuba as they\n"
     "demand their freedom. We call on the regime to release\n"
@@ -101,3 +118,21 @@ def test_lines_that_end_sentences_are_not_hard_wrapping() -> None:
     folded = FoldedText(text)
     assert not folded.hard_wrapped  # one break after a word before lower case is not enough
     assert folded.paragraph_of(text.index("EE.UU.")) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aBcÉñ. !?\nUuEeSs", max_size=60))
+def test_text_beyond_latin1_is_split_into_the_same_sentences(text: str) -> None:
+    """Latin-1 text is split by a byte scan, other text by a regex: the same sentences
+    (of words, stops, line breaks and abbreviations; the scan also reads a quote with
+    no space after a stop as a gap, "?«B", which the regex does not)."""
+    beyond = FoldedText(text + " ł")  # a letter beyond Latin-1 takes the regex
+    latin1 = FoldedText(text)
+    assume(latin1.hard_wrapped == beyond.hard_wrapped)
+
+    visible = [i for i, ch in enumerate(text) if not ch.isspace()]
+
+    def breaks(folded: FoldedText) -> list[bool]:  # between each visible character and the next
+        return [folded.sentence_of(a) != folded.sentence_of(b) for a, b in pairwise(visible)]
+
+    assert breaks(latin1) == breaks(beyond)

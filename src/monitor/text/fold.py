@@ -26,16 +26,12 @@ from functools import cached_property
 _WORD = re.compile(r"\S+")
 _NOT_WORD = re.compile(r"[^\w\u0300-\u036f]|_")
 # A sentence ends at . ! ? … (and closing quotes) followed by space and a capital,
-# digit, opening quote or Spanish opening mark; or at a line break.
-_SENTENCE_END = re.compile(
-    r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(¿¡]*[A-ZÁÉÍÓÚÑÜ0-9])|\n+"
-)  # fmt: skip
+# digit, opening quote or Spanish opening mark; or at a line break (a blank line, in
+# hard-wrapped text): a gap to check (``_regex_starts``), for text beyond Latin-1.
+_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’»)]*\s+|\n\s*")
 _PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 _BLANK_LINE = re.compile(r"\n\s*\n\s*")
 # In hard-wrapped text only a blank line ends a paragraph; a lone line break is a space.
-_WRAPPED_SENTENCE_END = re.compile(
-    r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(¿¡]*[A-ZÁÉÍÓÚÑÜ0-9])|\n\s*\n\s*"
-)  # fmt: skip
 _LINE_BREAKS = re.compile(rb"\n[ \n]*")
 _WRAP = re.compile(r"[^\s.!?:;\"'”’»)…]\n(?=[a-zà-ÿ])")
 _WRAPS_NEEDED = 3
@@ -161,6 +157,50 @@ def _marks_table() -> bytes:
 
 _SENTENCE_MARKS = _marks_table()
 _OPENERS = frozenset("\"'“‘«(¿¡")
+#: Abbreviations written before a name, whose dot ends no sentence ("Sen. Rubio").
+_TITLES = frozenset(
+    {
+        "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm",
+        "Cmdr", "Jr", "Sr", "Sra", "Srta", "Dra", "Prof", "Rev", "Gral", "Pdte", "Lic", "Ing",
+    }
+)  # fmt: skip
+
+
+def _opens(first: str) -> bool:
+    """Whether a sentence may start with this character, after a full stop."""
+    return first.isupper() or first.isdigit() or first in _OPENERS
+
+
+def _regex_starts(text: str, wrapped: bool) -> list[int]:
+    """``_sentence_starts`` for text beyond Latin-1 (a regex: slower, rarely needed)."""
+    starts = [0]
+    for gap in _SENTENCE_GAP.finditer(text):
+        end = gap.end()
+        if gap.group().count("\n") >= (2 if wrapped else 1) or (
+            gap.group()[0] != "\n"
+            and end < len(text)
+            and _opens(text[end])
+            and not _abbreviation_dot(text, gap.start())
+        ):
+            starts.append(end)
+    return starts
+
+
+def _abbreviation_dot(text: str, at: int) -> bool:
+    """True when the dot at ``at`` closes an abbreviation, not a sentence: an initial
+    ("U.S.", "J. F. Kennedy"), a Spanish plural abbreviation of doubled capitals ("EE.
+    UU.", "FF. AA."), or a title before a name ("Sen. Rubio")."""
+    if text[at] != ".":
+        return False
+    start = at
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:at]
+    if len(word) == 1:
+        return word.isupper()
+    if len(word) == 2 and word[0] == word[1]:
+        return word.isupper()
+    return word in _TITLES
 
 
 def _sentence_starts(text: str, marks: bytes) -> list[int]:
@@ -171,9 +211,7 @@ def _sentence_starts(text: str, marks: bytes) -> list[int]:
         start = at + 2
         while start < len(marks) and marks[start] == 32:
             start += 1
-        if start < len(text) and (
-            text[start].isupper() or text[start].isdigit() or text[start] in _OPENERS
-        ):
+        if start < len(text) and _opens(text[start]) and not _abbreviation_dot(text, at):
             found.add(start)
         at = marks.find(b". ", start)
     at = marks.find(b"\n")
@@ -331,13 +369,13 @@ class FoldedText:
     @cached_property
     def sentence_starts(self) -> list[int]:
         """Where each sentence begins: after . ! ? followed by space and a capital (or
-        digit, or opening quote), and after each line break (each blank line, when the
-        text is hard-wrapped)."""
+        digit, or opening quote), but for the dot of an abbreviation ("EE. UU.", "U.S.",
+        "Sen."), and after each line break (each blank line, when the text is
+        hard-wrapped)."""
         try:
             marks = self.original.encode("latin-1", "monitor-fold").translate(_SENTENCE_MARKS)
         except _NotLatin1:
-            ends = _WRAPPED_SENTENCE_END if self.hard_wrapped else _SENTENCE_END
-            return [0] + [m.end() for m in ends.finditer(self.original)]
+            return _regex_starts(self.original, self.hard_wrapped)
         if self.hard_wrapped:
             marks = _unwrap_marks(marks)
         return _sentence_starts(self.original, marks)
