@@ -146,6 +146,32 @@ def test_an_abbreviation_with_spaces_stays_in_its_sentence(us: str, beyond_latin
     assert hit.snippet.marked().startswith("El Gobierno de")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La Embajada de EE.UU. en La Habana cerró.",  # the alias as written
+        "La Embajada de EE. UU. en La Habana cerró.",
+        "La Embajada de EE.UU en La Habana cerró.",
+        "The U.S. Embassy in Havana closed.",
+        "The U. S. embassy in Havana closed.",
+        "The US Embassy in Havana closed.",
+    ],
+)
+def test_long_aliases_match_as_they_are_written_and_with_us_dotted(text: str) -> None:
+    """An alias of five words or more with a dot inside never matched its own spelling
+    in a text (the dot and the space after it fold to two spaces); "US" in an alias
+    missed AP style's "U.S."."""
+    embassy = Term(
+        name="US embassy in Havana",
+        aliases=("US embassy in Havana", "embajada de EE.UU. en La Habana"),
+    )
+    w = Watchlist(
+        name="w", title="W", groups=(Group(name="e", terms=(embassy,)),), rule=GroupRef(group="e")
+    )
+    (hit,) = Matcher([w]).match("", text)
+    assert [t.term for t in hit.terms] == ["US embassy in Havana"]
+
+
 def test_word_and_paragraph_proximity() -> None:
     words = watchlist(AllOf(items=BOTH.items, within=Proximity(unit="words", size=3)))
     assert match(words, "x", "Cuba said the United States")

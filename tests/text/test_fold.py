@@ -9,7 +9,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from monitor.text.fold import FoldedText, fold_term, normalize, spacings
+from monitor.text.fold import (
+    FoldedText,
+    dotted_forms,
+    fold_term,
+    normalize,
+    spacings,
+    term_spacings,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +73,25 @@ def test_multi_word_terms_are_looked_up_with_one_or_two_spaces() -> None:
     assert spacings("ee uu") == ["ee uu", "ee  uu"]
     assert len(spacings("a b c d")) == 8
     assert spacings("a b c d e") == ["a b c d e", "a  b  c  d  e"]
+
+
+def test_a_long_term_is_looked_up_both_ways_where_its_own_punctuation_is() -> None:
+    spelled = term_spacings("embajada de EE.UU. en La Habana")
+    assert "embajada de ee uu  en la habana" in spelled  # as written, in a text
+    assert "embajada de ee  uu  en la habana" in spelled  # "EE. UU."
+    assert "embajada de ee uu en la habana" in spelled  # "EE.UU" with no last dot
+    assert "embajada  de  ee  uu  en  la  habana" in spelled  # every gap wide, as before
+    assert len(spelled) == 5
+    assert term_spacings("EE.UU. y Cuba") == spacings("ee uu y cuba")  # short: every gap
+    cased = term_spacings("embajada de EE.UU. en La Habana", case_sensitive=True)
+    assert [c.lower() for c in cased] == spelled
+
+
+def test_us_in_a_term_of_several_words_is_also_looked_up_with_dots() -> None:
+    assert dotted_forms("US embassy in Havana") == ["U.S. embassy in Havana"]
+    assert dotted_forms("Embajada de US en Cuba") == ["Embajada de U.S. en Cuba"]
+    assert dotted_forms("US") == []  # a term of its own, beside "U.S."
+    assert dotted_forms("USA Today") == dotted_forms("Let us talk") == []
 
 
 def test_sentences_and_paragraphs() -> None:

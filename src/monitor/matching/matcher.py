@@ -46,7 +46,13 @@ from monitor.matching.mentions import (
 )
 from monitor.matching.model import Exclusion, Term, Watchlist
 from monitor.matching.verdict import Evaluation, hit_of, judge, required_groups
-from monitor.text.fold import FoldedText, fold_term, normalize, slug_forms, spacings
+from monitor.text.fold import (
+    FoldedText,
+    dotted_forms,
+    normalize,
+    slug_forms,
+    term_spacings,
+)
 from monitor.types import Hit
 
 __all__ = ["Evaluation", "Matcher", "Mention"]
@@ -232,13 +238,22 @@ def _add_exclusion(keys: _Keys, owner: int, exclusion: Exclusion) -> None:
 
 def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None, bool]]:
     """Automaton keys for an alias (lower-cased, space-delimited, open-ended for a
-    prefix; one per spacing), each with the case-kept form a case-sensitive alias must
-    show at the match, and whether it is a spelling only a URL slug gives."""
+    prefix; one per spacing, and per spelling of its "US" with dots), each with the
+    case-kept form a case-sensitive alias must show at the match, and whether it is a
+    spelling only a URL slug gives."""
     stem = alias.rstrip("*")
     end = "" if alias.endswith("*") else " "
-    lowers = spacings(fold_term(stem))
-    caseds = spacings(fold_term(stem, case_sensitive=True)) if case_sensitive else None
     keys = [
-        (f" {lower}{end}", caseds[i] if caseds else None, False) for i, lower in enumerate(lowers)
+        key
+        for spelling in (stem, *dotted_forms(stem))
+        for key in _spelled(spelling, end, case_sensitive)
     ]
     return keys + [(f" {form}{end}", None, True) for form in slug_forms(stem, prefix=not end)]
+
+
+def _spelled(stem: str, end: str, case_sensitive: bool) -> list[tuple[str, str | None, bool]]:
+    lowers = term_spacings(stem)
+    caseds = term_spacings(stem, case_sensitive=True) if case_sensitive else None
+    return [
+        (f" {lower}{end}", caseds[i] if caseds else None, False) for i, lower in enumerate(lowers)
+    ]

@@ -20,6 +20,7 @@ import bisect
 import codecs
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -312,6 +313,52 @@ def spacings(folded_term: str) -> list[str]:
             spelled += ("  " if mask >> gap & 1 else " ") + word
         spellings.append(spelled)
     return spellings
+
+
+def _spaced(words: list[str], flexible: Sequence[int]) -> list[str]:
+    """``words`` joined by one space, or two at each combination of ``flexible`` gaps."""
+    spellings = []
+    for mask in range(2 ** len(flexible)):
+        wide = {gap for bit, gap in enumerate(flexible) if mask >> bit & 1}
+        spelled = words[0]
+        for gap, word in enumerate(words[1:]):
+            spelled += ("  " if gap in wide else " ") + word
+        spellings.append(spelled)
+    return spellings
+
+
+#: Gaps a long term is looked up with both ways, at most (2**5 spellings).
+_MOST_FLEXIBLE = 5
+
+
+def term_spacings(term: str, *, case_sensitive: bool = False) -> list[str]:
+    """The spellings of a term in folded text (``spacings`` of ``fold_term``), where a
+    term of five words or more also gets both widths at each gap its own punctuation
+    makes: "embajada de EE.UU. en La Habana" is "… ee uu  en …" in a text that writes
+    it so, and "… ee  uu  en …" in one that writes "EE. UU.". (Its plain spaces stay
+    one space: a writer's own comma inside a long name is rare.)"""
+    folded = fold_cased(term) if case_sensitive else _fold_lower(term)
+    words = folded.split()
+    if len(words) <= 4:
+        return spacings(" ".join(words))
+    inner = [m for m in re.finditer(r"\s+", folded) if m.start() > 0 and m.end() < len(folded)]
+    flexible = [gap for gap, run in enumerate(inner) if term[run.start() : run.end()] != " "]
+    spellings = _spaced(words, flexible[:_MOST_FLEXIBLE])
+    uniform = "  ".join(words)  # every gap wide, as before
+    return spellings if uniform in spellings else [*spellings, uniform]
+
+
+#: "US" as a word of a term, which texts in AP style and wire copy write "U.S.".
+_US_WORD = re.compile(r"(?<![\w.])US(?![\w.])")
+
+
+def dotted_forms(term: str) -> list[str]:
+    """The spellings of a term of several words whose "US" a text may write with dots:
+    ["U.S. embassy in Havana"] for "US embassy in Havana"; none for "US" alone, which is
+    a term of its own beside "U.S."."""
+    if " " not in term.strip() or not _US_WORD.search(term):
+        return []
+    return [_US_WORD.sub("U.S.", term)]
 
 
 @dataclass
