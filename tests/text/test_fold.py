@@ -87,9 +87,10 @@ def test_a_long_term_is_looked_up_both_ways_where_its_own_punctuation_is() -> No
     assert [c.lower() for c in cased] == spelled
 
 
-def test_us_in_a_term_of_several_words_is_also_looked_up_with_dots() -> None:
+def test_us_and_un_in_a_term_of_several_words_are_also_looked_up_with_dots() -> None:
     assert dotted_forms("US embassy in Havana") == ["U.S. embassy in Havana"]
     assert dotted_forms("Embajada de US en Cuba") == ["Embajada de U.S. en Cuba"]
+    assert dotted_forms("US ambassador to the UN") == ["U.S. ambassador to the U.N."]
     assert dotted_forms("US") == []  # a term of its own, beside "U.S."
     assert dotted_forms("USA Today") == dotted_forms("Let us talk") == []
 

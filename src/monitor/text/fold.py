@@ -348,17 +348,17 @@ def term_spacings(term: str, *, case_sensitive: bool = False) -> list[str]:
     return spellings if uniform in spellings else [*spellings, uniform]
 
 
-#: "US" as a word of a term, which texts in AP style and wire copy write "U.S.".
-_US_WORD = re.compile(r"(?<![\w.])US(?![\w.])")
+#: "US" and "UN" as words of a term, which AP style and wire copy write "U.S.", "U.N.".
+_DOTTED_WORD = re.compile(r"(?<![\w.])U([SN])(?![\w.])")
 
 
 def dotted_forms(term: str) -> list[str]:
-    """The spellings of a term of several words whose "US" a text may write with dots:
-    ["U.S. embassy in Havana"] for "US embassy in Havana"; none for "US" alone, which is
-    a term of its own beside "U.S."."""
-    if " " not in term.strip() or not _US_WORD.search(term):
+    """The spelling of a term of several words whose "US" and "UN" a text may write with
+    dots: ["U.S. ambassador to the U.N."] for "US ambassador to the UN"; none for "US"
+    alone, which is a term of its own beside "U.S."."""
+    if " " not in term.strip() or not _DOTTED_WORD.search(term):
         return []
-    return [_US_WORD.sub("U.S.", term)]
+    return [_DOTTED_WORD.sub(r"U.\1.", term)]
 
 
 @dataclass
