@@ -97,6 +97,15 @@ def test_case_sensitive_terms() -> None:
     assert match(w, "Cuba: Rubio habla")
 
 
+def test_a_title_in_capitals_has_lost_its_case() -> None:
+    """A headline in capitals cannot show a name's case: "RUBIO" is read as Rubio."""
+    w = watchlist(BOTH)
+    assert match(w, "RUBIO SAYS CUBA MUST FREE PRISONERS")
+    assert match(w, "Rubio says Cuba must free prisoners")
+    assert not match(w, "Cuba: un modelo RUBIO y alto")  # not all capitals: case counts
+    assert not match(w, "Noticias del día", "Cuba y un modelo RUBIO.")  # a body keeps case
+
+
 def test_exclusions_void_the_mentions_inside_them() -> None:
     w = watchlist(BOTH, exclusions=(Exclusion(phrase="Mark Cuban"),))
     assert not match(w, "Mark Cuban buys a team in the United States")

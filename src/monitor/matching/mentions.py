@@ -3,8 +3,8 @@
 Pure. What the automaton found in each field becomes, in order:
 
 1. mentions of terms (a case-sensitive alias must show its case, but in a title written
-   all in lower case, a URL slug, whose case is lost; a term limited to some languages
-   counts only in a text known to be in one of them);
+   all in lower case, a URL slug, or all in capitals, whose case is lost; a term
+   limited to some languages counts only in a text known to be in one of them);
 2. void where a term's own *sense* phrase holds it ("sin embargo" voids "embargo");
 3. void inside boilerplate lines of the body (photo credits, sources, "read also");
 4. void inside exclusions: the shared ones here, each watchlist's own in matcher.py; a
@@ -123,13 +123,17 @@ def _field(
     senses: list[tuple[int, Void]],
 ) -> None:
     language, published = news
-    # A title with no capital letter at all (a URL slug) has lost its case.
-    caseless = name == "title" and folded.original == folded.original.lower()
+    # A title with no capital letter at all (a URL slug) has lost its case; so has one
+    # with no small letter ("RUBIO SAYS CUBA MUST FREE PRISONERS"), but slug spellings
+    # are a slug's own.
+    original = folded.original
+    slug = name == "title" and original == original.lower()
+    caseless = slug or (name == "title" and original == original.upper())
     for last, (key, owners, _groups) in matches:
         start = last - len(key) + 2  # skip the key's leading space
         end = folded.word_end(last) if key[-1] != " " else last
         for owner in owners:
-            if owner.slug and not caseless:
+            if owner.slug and not slug:
                 continue
             cased = owner.cased
             if cased is not None and not caseless and not folded.cased.startswith(cased, start):
