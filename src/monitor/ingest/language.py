@@ -5,8 +5,9 @@ decompressing it is most of a cold poll's start-up: 0.43 s of the 0.46 s the mod
 takes to load, in the extraction forkserver, before any worker can take a page. So the
 loaded model is kept in the user's cache (``cache_dir``) as a pickle, 65 MB that load
 in 0.07 s: every later ``monitor poll`` has its workers ready that much sooner. The
-file is named by py3langid's version and its model file's size and time, so an upgrade
-builds a new one; a cache that cannot be written or read costs nothing but that time.
+file is named by py3langid's version, Python's, and its model file's size and time, so
+an upgrade builds a new one; a cache that cannot be written or read costs nothing but
+that time.
 
 A pickle runs code when loaded, so one is read only from a file and directory that
 belong to this user and that no one else may write.
@@ -18,6 +19,7 @@ import logging
 import os
 import pickle
 import stat
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -61,7 +63,10 @@ def identifier() -> LanguageIdentifier:
     package (and then written to the cache for the next process)."""
     model = MODEL_DIR / MODEL_FILE
     facts = model.stat()
-    name = f"langid-{py3langid_version}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
+    # An install or upgrade of the package (a new venv, too) gives the model file a new
+    # time, so a model pickled by another numpy or Python is never read.
+    python = "".join(map(str, sys.version_info[:2]))
+    name = f"langid-{py3langid_version}-py{python}-{facts.st_size}-{facts.st_mtime_ns}.pickle"
     where = _private_dir(cache_dir())
     if where is None:
         return from_package()
