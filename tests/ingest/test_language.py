@@ -4,6 +4,7 @@ it is damaged, and never needed: a cache that cannot be used costs only time."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,10 @@ import pytest
 
 from monitor.ingest import language
 from monitor.ingest.language import cache_dir, detect_language, identifier
+from tests.support.cli import monitor
+from tests.support.config import RELATIONS, site_config
+from tests.support.news import story
+from tests.support.server import FeedServer
 
 SPANISH = "El gobierno cubano denunció el bloqueo de Estados Unidos ante la ONU"
 ENGLISH = "The government in Havana denounced the embargo before the United Nations"
@@ -157,3 +162,30 @@ def test_a_user_without_a_home_loads_the_model_uncached(
     finally:
         identifier.cache_clear()
     assert package_loads == ["package"]
+
+
+def _poll(config: Path, cache: Path) -> None:
+    result = monitor("--config", str(config), "poll", env={"MONITOR_CACHE": str(cache)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_real_polls_write_the_cache_once_and_read_it_after(tmp_path: Path) -> None:
+    """The forkserver loads the model: the first `monitor poll` writes the cache, the
+    next reads it, and both tell a Spanish page from an English one."""
+    cache = tmp_path / "cache"
+    stories = [
+        story("es1", "Cuba y EE.UU. hablan", "El Gobierno cubano y Washington hablan.", "es"),
+        story("en1", "Cuba and the US talk", "Havana and Washington held talks today."),
+    ]
+    with FeedServer() as server:
+        config = site_config(server, tmp_path, stories[:1], {"relations": RELATIONS})
+        _poll(config, cache)
+        (written,) = _cached(cache)
+        made = written.stat().st_mtime_ns
+        config = site_config(server, tmp_path, stories, {"relations": RELATIONS})
+        _poll(config, cache)
+    assert _cached(cache) == [written]
+    assert written.stat().st_mtime_ns == made, "read, not written again"
+    with sqlite3.connect(config.parent / "data/monitor.db") as db:
+        languages = dict(db.execute("SELECT title, language FROM articles"))
+    assert languages == {"Cuba y EE.UU. hablan": "es", "Cuba and the US talk": "en"}
