@@ -108,8 +108,8 @@ def test_sentences_and_paragraphs() -> None:
 def test_the_dot_of_an_abbreviation_ends_no_sentence(letter: str) -> None:
     text = (
         "El Gobierno de EE. UU. anunció sanciones. Las FF. AA. de Cuba respondieron. "
-        "The U.S. Treasury agreed. Sen. Marco Rubio and J. F. Kennedy spoke. Ms. Ana "
-        f"Díaz too. Plans ended.{letter} Otra frase."
+        "The U.S. Treasury agreed. Sen. Marco Rubio and J. F. Kennedy spoke on Dec. 5 and "
+        f"Sept. 12. Ms. Ana Díaz too. Plans ended.{letter} Otra frase."
     )
     folded = FoldedText(text)
     starts = [text[i : i + 6] for i in folded.sentence_starts]

@@ -158,11 +158,13 @@ def _marks_table() -> bytes:
 
 _SENTENCE_MARKS = _marks_table()
 _OPENERS = frozenset("\"'“‘«(¿¡")
-#: Abbreviations written before a name, whose dot ends no sentence ("Sen. Rubio").
+#: Abbreviations written before a name or a number, whose dot ends no sentence ("Sen.
+#: Rubio", "on Dec. 5", "No. 2"): titles, and months as AP style writes them.
 _TITLES = frozenset(
     {
         "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm",
         "Cmdr", "Jr", "Sr", "Sra", "Srta", "Dra", "Prof", "Rev", "Gral", "Pdte", "Lic", "Ing",
+        "Jan", "Feb", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "Art", "Sec",
     }
 )  # fmt: skip
 
@@ -190,7 +192,8 @@ def _regex_starts(text: str, wrapped: bool) -> list[int]:
 def _abbreviation_dot(text: str, at: int) -> bool:
     """True when the dot at ``at`` closes an abbreviation, not a sentence: an initial
     ("U.S.", "J. F. Kennedy"), a Spanish plural abbreviation of doubled capitals ("EE.
-    UU.", "FF. AA."), or a title before a name ("Sen. Rubio")."""
+    UU.", "FF. AA."), or a title or month before a name or number ("Sen. Rubio", "Dec.
+    5")."""
     if text[at] != ".":
         return False
     start = at
