@@ -238,7 +238,7 @@ def _add_exclusion(keys: _Keys, owner: int, exclusion: Exclusion) -> None:
 
 def _keys(alias: str, case_sensitive: bool) -> list[tuple[str, str | None, bool]]:
     """Automaton keys for an alias (lower-cased, space-delimited, open-ended for a
-    prefix; one per spacing, and per spelling of its "US" with dots), each with the
+    prefix; one per spacing, and per spelling of its "US" and "UN" with dots), each with the
     case-kept form a case-sensitive alias must show at the match, and whether it is a
     spelling only a URL slug gives."""
     stem = alias.rstrip("*")

@@ -160,7 +160,7 @@ _SENTENCE_MARKS = _marks_table()
 _OPENERS = frozenset("\"'“‘«(¿¡")
 #: Abbreviations written before a name or a number, whose dot ends no sentence ("Sen.
 #: Rubio", "on Dec. 5", "No. 2"): titles, and months as AP style writes them.
-_TITLES = frozenset(
+_ABBREVIATIONS = frozenset(
     {
         "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm",
         "Cmdr", "Jr", "Sr", "Sra", "Srta", "Dra", "Prof", "Rev", "Gral", "Pdte", "Lic", "Ing",
@@ -204,7 +204,7 @@ def _abbreviation_dot(text: str, at: int) -> bool:
         return word.isupper()
     if len(word) == 2 and word[0] == word[1]:
         return word.isupper()
-    return word in _TITLES
+    return word in _ABBREVIATIONS
 
 
 def _sentence_starts(text: str, marks: bytes) -> list[int]:
@@ -309,23 +309,19 @@ def spacings(folded_term: str) -> list[str]:
         return [folded_term]
     if gaps > 3:
         return [" ".join(words), "  ".join(words)]
-    spellings = []
-    for mask in range(2**gaps):
-        spelled = words[0]
-        for gap, word in enumerate(words[1:]):
-            spelled += ("  " if mask >> gap & 1 else " ") + word
-        spellings.append(spelled)
-    return spellings
+    return _spaced(words, range(gaps))
 
 
 def _spaced(words: list[str], flexible: Sequence[int]) -> list[str]:
     """``words`` joined by one space, or two at each combination of ``flexible`` gaps."""
+    bits = [0] * (len(words) - 1)  # gap → its bit in the mask (0: never wide)
+    for bit, gap in enumerate(flexible):
+        bits[gap] = 1 << bit
     spellings = []
     for mask in range(2 ** len(flexible)):
-        wide = {gap for bit, gap in enumerate(flexible) if mask >> bit & 1}
         spelled = words[0]
         for gap, word in enumerate(words[1:]):
-            spelled += ("  " if gap in wide else " ") + word
+            spelled += ("  " if mask & bits[gap] else " ") + word
         spellings.append(spelled)
     return spellings
 
