@@ -16,8 +16,9 @@ translated into these at the module that imports the library, with ``raise ... f
     │   │   ├── TooManyRedirects     more than 5 redirects, or a loop
     │   │   └── NotAPage             an article link that answers with something not HTML
     │   └── ParseError       the body is not a feed with entries
-    ├── ExtractError         the extraction worker failed or ran past its deadline
-    │   └── PageBreaksWorkers    the page killed its worker twice: it is quarantined
+    ├── ExtractError         a worker's job (a page, a feed) failed or ran past its deadline
+    │   ├── PageBreaksWorkers    the job killed its worker twice (a page is quarantined)
+    │   └── WorkersUnavailable   no worker could be started: the job was never run
     ├── StorageError         the database could not be opened or written
     └── DeliveryError        a digest could not be delivered
 
@@ -122,6 +123,11 @@ class ExtractError(MonitorError):
 class PageBreaksWorkers(ExtractError):
     """The page's extraction killed its worker twice, the second time in a worker of its
     own: it is kept with the feed's summary and never extracted again."""
+
+
+class WorkersUnavailable(ExtractError):
+    """No worker could be started (twice): the job was never run, through no fault of its
+    own, so a caller that can do the work itself may."""
 
 
 class StorageError(MonitorError):

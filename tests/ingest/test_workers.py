@@ -135,3 +135,37 @@ def test_the_workers_give_large_blocks_back(monkeypatch: pytest.MonkeyPatch) -> 
     (worker,) = asyncio.run(main())
     assert os.environ["MALLOC_MMAP_THRESHOLD_"] == str(128 * 1024)
     assert worker.get("MALLOC_MMAP_THRESHOLD_") == str(128 * 1024)
+
+
+def test_an_urgent_job_goes_before_the_waiting_pages() -> None:
+    # A feed to parse waits for no page but the ones its worker already holds: the pages
+    # of every feed wait for it.
+    async def main() -> list[str]:
+        done: list[str] = []
+
+        async def job(html: bytes, *, urgent: bool = False) -> None:
+            await pool.run("u", misbehave, html, "u", urgent=urgent, what="feed parsing")
+            done.append(html.decode())
+
+        async with ExtractorPool(1, 5.0, function=misbehave) as pool:
+            await pool.extract(b"ok", "u")  # the worker is up
+            pages = [asyncio.create_task(job(f"slow {i}".encode())) for i in range(1, 5)]
+            await asyncio.sleep(0.2)  # the first page is running, the second sent after it
+            await job(b"slow feed", urgent=True)
+            await asyncio.gather(*pages)
+        return done
+
+    assert asyncio.run(main()) == ["slow 1", "slow 2", "slow feed", "slow 3", "slow 4"]
+
+
+def test_a_job_is_named_in_its_errors_by_what_it_does() -> None:
+    async def main() -> str:
+        async with ExtractorPool(1, 1.0, function=misbehave) as pool:
+            try:
+                await pool.run("https://example.org/feed", misbehave, b"hang", "u",
+                               what="feed parsing")  # fmt: skip
+            except ExtractError as e:
+                return str(e)
+        return "no error"
+
+    assert asyncio.run(main()) == "https://example.org/feed: feed parsing took over 1s"

@@ -1,10 +1,11 @@
 """Extraction workers that die, through a real `monitor poll`: a worker killed from
-outside at points drawn from a seed loses no page, and a page that kills its worker
-every time is quarantined while every other entry is stored with its page's text.
+outside at points drawn from a seed loses no page; a page that kills its worker every
+time is quarantined while every other entry is stored with its page's text; a feed that
+kills the worker parsing it fails alone, and is read once it is mended.
 
-The page that kills its worker is planted with a test build of the extractor: a
-``sitecustomize`` on the child's PYTHONPATH wraps trafilatura so that a page carrying
-the marker ends its process, as a crash in a C extension would."""
+The page (or feed) that kills its worker is planted with a test build of the extractor:
+a ``sitecustomize`` on the child's PYTHONPATH wraps trafilatura (or feedparser) so that
+a document carrying the marker ends its process, as a crash in a C extension would."""
 
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ def _crashing(html, *args, **kwargs):
     return _extract(html, *args, **kwargs)
 
 trafilatura.bare_extraction = _crashing
+
+import feedparser
+
+_parse = feedparser.parse
+
+def _crashing_parse(body, *args, **kwargs):
+    if b"{MARKER}" in body:
+        os._exit(70)
+    return _parse(body, *args, **kwargs)
+
+feedparser.parse = _crashing_parse
 '''
 
 
@@ -126,6 +138,34 @@ def test_a_page_that_kills_its_worker_is_quarantined(
     assert second.returncode == 0, second.stderr
     assert server.hits[killer] == fetched
     assert rows(config, "SELECT count(*) FROM articles")[0][0] == FEEDS * ENTRIES + 1
+
+
+def test_a_feed_that_kills_its_worker_fails_alone_and_is_read_once_mended(
+    site: tuple[FeedServer, Path], tmp_path: Path
+) -> None:
+    # Parsed in the monitor's own process, it ended the monitor and the cycle with it.
+    server, config = site
+    feed = server.routes["/3.xml"]
+    sound = feed.body
+    feed.body = sound.replace(b"<channel>", f"<channel><!-- {MARKER} -->".encode())
+    env = crashing_build(tmp_path)
+    first = monitor("--config", str(config), "poll", "--json", env=env)
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["ok"], report["failed"]) == (FEEDS - 1, 1)
+    assert report["errors"] == [{
+        "feed": "feed 3",
+        "error": f"{server.url('/3.xml')} broke its feed parsing worker twice, the second time alone",
+    }]  # fmt: skip
+    sources = [str(s) for (s,) in rows(config, "SELECT text_source FROM articles")]
+    assert sources == ["page"] * ((FEEDS - 1) * ENTRIES)  # the others, with their pages
+    assert rows(config, "SELECT count(*) FROM quarantined_pages")[0][0] == 0
+
+    feed.body = sound
+    second = monitor("--config", str(config), "poll", "--json", env=env)
+    assert second.returncode == 0, second.stderr
+    assert (json.loads(second.stdout)["ok"], len(sources)) == (FEEDS, (FEEDS - 1) * ENTRIES)
+    assert rows(config, "SELECT count(*) FROM articles")[0][0] == FEEDS * ENTRIES
 
 
 def workers_of(pid: int) -> list[int]:

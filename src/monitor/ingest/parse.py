@@ -1,7 +1,10 @@
 """Feed bytes → ParsedFeed: plain-text fields, stable keys, canonical URLs, UTC dates.
 
 RSS, Atom and RDF go to feedparser, JSON Feed to ``jsonfeed``; both give entries of one
-shape, made into ``Entry`` here. The only module importing feedparser. feedparser gets
+shape, made into ``Entry`` here. The only module importing feedparser, and only when a
+feed is parsed: a poll parses its feeds in the extraction workers (``read_feed``), where
+a feed that takes feedparser minutes (an element of 100,000 attributes is quadratic in
+``xml.sax``) meets the workers' deadline instead of stopping the event loop. feedparser gets
 bytes and lower-case headers, never a str (a str may be opened as a path or URL) and never
 a URL. Its ``bozo`` flag is only a warning: a feed fails only when no entries can be read
 from it.
@@ -18,12 +21,11 @@ import calendar
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
-
-import feedparser
 
 from monitor.errors import ParseError
 from monitor.ingest import jsonfeed
@@ -50,6 +52,46 @@ _PART = re.compile(r"[A-Za-z0-9][\w.:-]{0,99}")
 _EVERY_PAGE = ("comment", "respond", "more", "main", "content", "top", "disqus", "ixzz")
 #: The Western single-byte charsets a CMS may claim for what is in fact UTF-8.
 _SINGLE_BYTE = re.compile(r"(?:iso[-_]?8859|latin|l[1-9]$|windows[-_]?125|cp125|(?:us[-_]?)?ascii)")
+
+
+@cache
+def _feedparser() -> Any:
+    """feedparser, imported on first use: the monitor's own process parses no feed in a
+    poll, and never pays for the import."""
+    import feedparser
+
+    return feedparser
+
+
+def load() -> None:
+    """Import feedparser now (the workers' forkserver, before it forks them)."""
+    _feedparser()
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Why a body is not a feed, sent back from a worker (the error, as a value)."""
+
+    message: str
+
+
+def read_feed(
+    body: bytes,
+    url: str,
+    scope: str,
+    now: datetime,
+    content_type: str | None,
+    content_language: str | None,
+) -> ParsedFeed | Unreadable:
+    """``parse_feed`` as a worker runs it: a body that is no feed is an answer, not a
+    failure of the worker."""
+    try:
+        return parse_feed(
+            body, url=url, scope=scope, now=now, content_type=content_type,
+            content_language=content_language,
+        )  # fmt: skip
+    except ParseError as e:
+        return Unreadable(str(e))
 
 
 def parse_feed(
@@ -83,7 +125,7 @@ def parse_feed(
         headers["content-language"] = content_language
     # Sanitising and URI resolution are most of feedparser's time; we strip HTML ourselves.
     try:
-        doc = feedparser.parse(
+        doc = _feedparser().parse(
             body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
         )
     except Exception as e:  # feedparser can fail in odd ways on hostile input

@@ -9,7 +9,8 @@ its own that cost 0.5–0.8 ms of CPU per page (docs/performance.md).
 
 A job is pickled as ``(function, args)``; the function must be a module's. Two jobs are
 sent ahead to each worker, so that the next page is waiting in its socket when it ends
-one. A worker runs its jobs in order, so the first job in its queue is the one running:
+one. An urgent job (a feed to parse, whose pages the workers wait for) goes before every
+waiting page. A worker runs its jobs in order, so the first job in its queue is the one running:
 that one alone has a deadline, and that one alone is suspect when the worker dies.
 """
 
@@ -27,7 +28,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
-from monitor.errors import ExtractError, PageBreaksWorkers
+from monitor.errors import ExtractError, PageBreaksWorkers, WorkersUnavailable
 from monitor.ingest.lifeline import alive
 from monitor.ingest.spawning import (
     context,
@@ -80,8 +81,12 @@ class _Job:
     """A call to make in a worker. Pickled when sent, not before: the caller holds the
     page already, and a pickled copy kept for every job in flight is memory for nothing."""
 
-    def __init__(self, url: str, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def __init__(
+        self, url: str, function: Callable[..., Any], args: tuple[Any, ...], what: str
+    ) -> None:
         self.url = url
+        #: What the job does, for its errors ("extraction", "feed parsing").
+        self.what = what
         self.call = (function, args)
         self.future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.handovers = 0
@@ -148,7 +153,7 @@ class _Worker:
     def _overstayed(self) -> None:
         if self.queue:
             job = self.queue.popleft()
-            _fail(job, ExtractError(f"{job.url}: extraction took over {self.pool.timeout:g}s"))
+            _fail(job, ExtractError(f"{job.url}: {job.what} took over {self.pool.timeout:g}s"))
         self.pool.discard(self)
 
     def lost(self) -> None:
@@ -193,7 +198,7 @@ def _settle(job: _Job, message: bytes) -> None:
     if ok:
         job.future.set_result(value)
     else:
-        job.future.set_exception(ExtractError(f"{job.url}: extraction failed: {value}"))
+        job.future.set_exception(ExtractError(f"{job.url}: {job.what} failed: {value}"))
 
 
 def _fail(job: _Job, error: BaseException) -> None:
@@ -304,7 +309,7 @@ class WorkerPool:
             except _Died:
                 if starting is self._starting:  # the first page to see it starts anew
                     self._starting = None
-        raise ExtractError(f"extraction workers {self._why}, twice")
+        raise WorkersUnavailable(f"extraction workers {self._why}, twice")
 
     async def _start_one(self) -> bool:
         """One worker in service; False when it died starting, time after time."""
@@ -319,7 +324,7 @@ class WorkerPool:
         if not any(not w.gone for w in self._live):
             self._starting = None  # the next page starts them anew
             for job in self._pending:
-                _fail(job, ExtractError(f"extraction workers {self._why}, twice"))
+                _fail(job, WorkersUnavailable(f"extraction workers {self._why}, twice"))
             self._pending.clear()
         return False
 
@@ -405,7 +410,7 @@ class WorkerPool:
             job.handovers += 1
             if job.handovers > HANDOVERS:
                 _fail(job, ExtractError(
-                    f"{job.url}: extraction workers were replaced {HANDOVERS} times under it"
+                    f"{job.url}: {job.what} workers were replaced {HANDOVERS} times under it"
                 ))  # fmt: skip
             else:
                 self._pending.appendleft(job)
@@ -419,21 +424,36 @@ class WorkerPool:
         self._replacing.add(task)
         task.add_done_callback(self._replacing.discard)
 
-    async def run(self, url: str, function: Callable[..., T], *args: Any) -> T:
-        """``function(*args)`` in a worker, for the page at ``url``, with the deadline.
-        The function must be a module's (it is pickled by name)."""
+    async def run(
+        self, url: str, function: Callable[..., T], *args: Any,
+        what: str = "extraction", urgent: bool = False,
+    ) -> T:  # fmt: skip
+        """``function(*args)`` in a worker, for the page or feed at ``url``, with the
+        deadline. The function must be a module's (it is pickled by name). ``what`` the
+        job does names it in its errors. An ``urgent`` job goes before the waiting ones:
+        a feed whose pages the workers are waiting for."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self._workers * DEPTH)
         await self._started()
-        async with self._slots:
-            job = _Job(url, function, args)
+        job = _Job(url, function, args, what)
+        result: T
+        if urgent:  # beside the slots: the pages holding them may wait for this feed
+            result = await self._run(job, urgent=True)
+        else:
+            async with self._slots:
+                result = await self._run(job, urgent=False)
+        return result
+
+    async def _run(self, job: _Job, *, urgent: bool) -> Any:
+        if urgent:
+            self._pending.appendleft(job)
+        else:
             self._pending.append(job)
-            self.dispatch()
-            try:
-                result: T = await job.future
-            except _Died:
-                result = await self._run_alone(job)
-            return result
+        self.dispatch()
+        try:
+            return await job.future
+        except _Died:
+            return await self._run_alone(job)
 
     async def _run_alone(self, failed: _Job) -> Any:
         """A job whose worker died under it, run again in a worker of its own: if it
@@ -443,14 +463,13 @@ class WorkerPool:
         async with self._alone_turn:
             if self._alone is None:
                 self._alone = await self._spawn_alone()
-            job = _Job(failed.url, *failed.call)
+            job = _Job(failed.url, *failed.call, failed.what)
             self._alone.send(job)
             try:
                 return await job.future
             except _Died as e:
                 raise PageBreaksWorkers(
-                    f"quarantined: {failed.url} broke its extraction worker twice,"
-                    " the second time alone"
+                    f"{failed.url} broke its {failed.what} worker twice, the second time alone"
                 ) from e
 
     async def _spawn_alone(self) -> _Worker:

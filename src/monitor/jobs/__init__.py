@@ -1,6 +1,7 @@
 """The monitor's jobs, each reading like its diagram: they order calls, decide nothing.
 
 - ``poll``: one poll cycle (fetch, parse, extract, match, store).
+- ``feedread``: a fetched feed parsed in a worker, under the workers' deadline.
 - ``pages``: a cycle's article pages, fetched, then extracted or read whole in the
   workers; quarantine.
 - ``rematch``: the current watchlists over stored articles, after an edit.

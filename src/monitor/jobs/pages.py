@@ -137,8 +137,9 @@ class Pages:
             except PageBreaksWorkers as e:
                 log.warning("page %s: quarantined, never extracted again: %s", url, e)
                 self._quarantined.add(url)
-                self.store.quarantine(url, str(e), self.clock())
-                return None, e
+                quarantined = PageBreaksWorkers(f"quarantined: {e}")
+                self.store.quarantine(url, str(quarantined), self.clock())
+                return None, quarantined
             except (FeedError, ExtractError) as e:
                 log.info("page %s: using the feed summary: %s", url, e)
                 return None, e

@@ -1,21 +1,22 @@
 """One poll cycle, the shape of the whole monitor::
 
-    store.sync_feeds | fetch.fetch_feed | parse.parse_feed | store.known_entries
-        | fetch.fetch_page | reading.read_page (worker processes: extract, decide.article,
-          matcher.match, story features) | decide.fetched | store.save_feed_update
-        | stories (jobs.stories)
+    store.sync_feeds | fetch.fetch_feed | parse.parse_feed (a worker process: feedread)
+        | store.known_entries | fetch.fetch_page | reading.read_page (worker processes:
+          extract, decide.article, matcher.match, story features) | decide.fetched
+        | store.save_feed_update | stories (jobs.stories)
     for corrected entries (ingest.corrections): fetch.fetch_page | extract
         | matcher.match, stored in the same feed update
     then: store.pages_to_retry | fetch.fetch_page | extract | decide.retried_page
         | matcher.match | store.save_page_update
 
-Feeds are fetched concurrently and each feed's new articles go to the extraction workers as
-soon as its feed arrives, so extraction overlaps the fetching of the other feeds. The
-workers also match each page's article and take its story features (``ingest.reading``);
-an article made here (its page failed, a summary-only feed) is matched here, as is every
-article when the workers hold other watchlists than this cycle's. All
-database work happens here, on the event loop's thread: one writer, short transactions.
-Every decision (which text, which fallback, when next) is ``ingest.decide``'s.
+Feeds are fetched concurrently and each feed's new articles go to the extraction workers
+as soon as its feed arrives, so extraction overlaps the fetching of the other feeds. The
+workers parse the feeds too, under their deadline (``jobs.feedread``), and match each
+page's article and take its story features (``ingest.reading``); an article made here
+(its page failed, a summary-only feed) is matched here, as is every article when the
+workers hold other watchlists than this cycle's. All database work happens here, on the
+event loop's thread: one writer, short transactions. Every decision (which text, which
+fallback, when next) is ``ingest.decide``'s.
 
 An error in one feed is recorded on that feed (one line) and the cycle goes on, whatever
 the error: an unexpected exception is that feed's failure, not the end of the cycle. A
@@ -44,9 +45,9 @@ from monitor.errors import (
 from monitor.ingest import corrections, decide
 from monitor.ingest.extract import ExtractorPool
 from monitor.ingest.fetch import Fetcher
-from monitor.ingest.parse import parse_feed
 from monitor.ingest.reading import setup_for
 from monitor.jobs.alerts import send_alerts
+from monitor.jobs.feedread import parse_fetched
 from monitor.jobs.pages import Pages
 from monitor.jobs.publish import publish
 from monitor.jobs.stories import Placer, context_of, placeable_of
@@ -224,13 +225,8 @@ class Poller:
             outcome = FeedOutcome(feed=feed.name, status="not_modified")
             _log_outcome(outcome, state.url)
             return outcome
-        parsed = parse_feed(
-            result.body,
-            url=result.final_url,
-            scope=f"feed{state.feed_id}",
-            now=self.clock(),
-            content_type=result.content_type,
-            content_language=result.content_language,
+        parsed = await parse_fetched(
+            self.extractor, result, scope=f"feed{state.feed_id}", now=self.clock()
         )
         if parsed.warning:
             log.info("feed %s: parsed with a warning: %s", feed.name, parsed.warning)
