@@ -363,3 +363,19 @@ def test_entries_that_share_only_a_link_are_told_apart_by_their_titles() -> None
     assert len({e.key for e in entries}) == 2
     assert {e.former_key for e in entries} == {"url:https://site.example/"}
     assert [e.key for e in _parse(body).entries] == [e.key for e in entries]  # stable
+
+
+def test_a_summary_with_markup_the_tokenizer_refused_keeps_its_feed() -> None:
+    # "<![ b" raised AssertionError in the standard library's tokenizer, and the whole
+    # feed failed at every poll; the other entries were never read.
+    body = b"""<rss version="2.0"><channel><title>T</title>
+    <item><title>Cuba y EE.UU.</title><link>https://a.example/1</link>
+    <description>&lt;p&gt;Las conversaciones &lt;![ b ]]&gt; siguen.&lt;/p&gt;</description></item>
+    <item><title>Otra</title><link>https://a.example/2</link>
+    <description>&lt;![CDATA[&lt;p&gt;Dentro&lt;/p&gt;]]&gt;</description></item>
+    </channel></rss>"""
+    parsed = _parse(body)
+    assert [(e.title, e.summary) for e in parsed.entries] == [
+        ("Cuba y EE.UU.", "Las conversaciones siguen."),
+        ("Otra", "Dentro"),
+    ]

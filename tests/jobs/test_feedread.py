@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from html import escape
 from pathlib import Path
 
 from monitor.ingest.extract import ExtractorPool
@@ -81,3 +82,23 @@ def test_feeds_are_parsed_here_when_no_worker_can_start(server: FeedServer, tmp_
     (row,) = articles(config)
     assert (row["title"], row["text_source"]) == (EN[0].title, "summary")
     assert row["page_error"] == "extraction workers died while starting, twice"
+
+
+def test_a_summary_of_tags_that_never_close_is_read_within_the_deadline(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # 50 KB of "x <a " (text such as "2 <3" written without escaping, over and over)
+    # took the standard library's tokenizer 20 s: the event loop stood still that long,
+    # and in a worker, past the deadline, the feed failed at every poll.
+    summary = escape("x <a " * 10_000)
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>Cuba and the United States</title><guid>lt-1</guid>"
+        f"<description>{summary}</description></item></channel></rss>"
+    )
+    url = server.add("/lt/feed.xml", body, content_type="application/rss+xml")
+    config = load(tmp_path, [{"name": "Markup", "url": url}], extract={"timeout": "2s"})
+    report = cycle(config)
+    assert [(o.status, o.error) for o in report.outcomes] == [("ok", None)]
+    (row,) = articles(config)
+    assert row["summary"].startswith("x <a x <a x <a")
