@@ -256,8 +256,8 @@ class WorkerPool:
 
     @property
     def started(self) -> bool:
-        """The workers were asked to start (a page needed them). Only a test reads it
-        (an unchanged cycle starts no worker)."""
+        """The workers were asked to start (a page or a feed needed them). Only a test
+        reads it (a cycle whose feeds all answer 304 starts no worker)."""
         return self._starting is not None
 
     def pids(self) -> list[int]:
@@ -266,7 +266,7 @@ class WorkerPool:
         return [w.process.pid for w in workers if not w.gone and w.process.pid is not None]
 
     async def __aenter__(self) -> WorkerPool:
-        # Nothing starts yet: a cycle with no new page never pays for the workers.
+        # Nothing starts yet: a cycle with nothing to parse never pays for the workers.
         prepare()
         return self
 
@@ -277,9 +277,9 @@ class WorkerPool:
             self.terminate()  # interrupted or failing: do not wait for pages in progress
 
     def warm(self) -> None:
-        """Start the workers now, in the background, if they are not running: a page is
-        coming. The first start loads and warms the extractor (~1.5 s), so it is begun as
-        soon as a feed has new pages, while the pages are fetched."""
+        """Start the workers now, in the background, if they are not running: a page or a
+        feed is coming. The first start waits for the forkserver to load the extractor,
+        so it is begun as soon as there is work: a feed to parse, a page to retry."""
         if self._starting is not None:
             return
         # The forkserver is started from this thread: the kernel's parent-death signal
