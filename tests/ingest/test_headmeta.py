@@ -106,3 +106,31 @@ def test_the_feeds_a_page_names_in_its_head() -> None:
         "https://cdn.example.net/f.json",
     )
     assert feed_links(page("<title>No feeds</title>"), "https://ex.org/") == ()
+
+
+#: Runs of what opens and never closes, in a head of 180 KB: each took the patterns that
+#: looked for the close from every opening to the end 20 to 77 s of CPU.
+NEVER_CLOSED = ["<meta ", "<meta charset", '<meta a="x" ', "<meta a=", "<link ", "<h1>",
+                "<title>", "<title>x "]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("unit", "suffix"),
+    [(u, s) for u in NEVER_CLOSED for s in ("", ">", "</title>", "</h1>")
+     if not (u.startswith("<title") and s == "</title>")],  # that one closes: a title
+)  # fmt: skip
+def test_a_head_of_tags_that_never_close_says_nothing(unit: str, suffix: str) -> None:
+    junk = unit * (180_000 // len(unit)) + suffix
+    assert head_metadata(page(junk)) == head_metadata(page(""))
+    assert feed_links(page(junk), "https://x.example/") == ()
+
+
+def test_tags_after_a_run_that_never_closes_are_still_read() -> None:
+    junk = "<title>" * 1000 + "<meta " * 1000
+    found = head_metadata(page(junk + '<meta name="author" content="Ana Díaz">'))
+    assert found.author == "Ana Díaz"
+    links = feed_links(
+        page('<link <link <link rel="alternate" type="application/rss+xml" href="/rss">'),
+        "https://x.example/",
+    )
+    assert links == ("https://x.example/rss",)

@@ -19,4 +19,6 @@ def misbehave(
         raise ValueError("bad markup")
     if html.startswith(b"slow"):
         time.sleep(0.6)  # long enough to be in flight when another page breaks the pool
-    return ExtractedPage(text=html.decode(), title=str(os.getpid()))
+    # Its parent is the forkserver: said now, since a worker that retires after this page
+    # may be gone before the test could ask the system.
+    return ExtractedPage(text=html.decode(), title=str(os.getpid()), author=str(os.getppid()))

@@ -30,7 +30,9 @@ import re
 #: Where a page's ``<meta>`` may declare its charset: browsers look at the first 1,024
 #: bytes; pages with long scripts first put it later, and w3lib looks at 4,096.
 META_BYTES = 4096
-_META = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+#: A ``<meta`` tag, to its ``>`` or to the end of what was read of the page.
+_META_TAG = re.compile(rb"<meta\s[^>]*(?:>|\Z)", re.IGNORECASE)
+_META = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _HEADER = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -76,8 +78,12 @@ def header_charset(content_type: str | None) -> str | None:
 
 def meta_charset(head: bytes) -> str | None:
     """The codec a page's ``<meta charset>`` (or ``http-equiv``) names, when known."""
-    found = _META.search(head)
-    return web_codec(found.group(1).decode("ascii")) if found else None
+    # Tag by tag: one pattern looking for "charset" from every "<meta " to the next ">"
+    # was quadratic (200 KB of "<meta " and a ">": 77 s).
+    for tag in _META_TAG.finditer(head):
+        if found := _META.search(tag.group()):
+            return web_codec(found.group(1).decode("ascii"))
+    return None
 
 
 def web_codec(label: str) -> str | None:
