@@ -237,8 +237,6 @@ class Poller:
             stored = self.store.stored_at(state.feed_id, links)
             new = decide.not_reissued(new, stored)
         plan = corrections.plan(parsed, known, state.feed_id, poll.corrections_per_feed)
-        if any(decide.wants_page(feed, e) for e in [*new, *(e for e, _ in plan.follow)]):
-            self.extractor.warm()  # while the pages are fetched
         articles, corrected = await asyncio.gather(
             asyncio.gather(*(self.pages.article(feed, parsed, e) for e in new)),
             asyncio.gather(*(self._correction(feed, parsed, e, k) for e, k in plan.follow)),
